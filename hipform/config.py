@@ -1,0 +1,133 @@
+"""Thresholds: defaults declared by each exercise, overridable from a TOML file.
+
+File layout (every key optional)::
+
+    [analysis]                 # applies to every exercise
+    max_gap_s = 0.15
+
+    [single-leg-squat]         # one table per exercise name
+    knee_valgus_warn_deg = 8
+    knee_valgus_fault_deg = 12
+
+Unknown tables or keys, and values outside a threshold's allowed range, are errors
+that name the offending key.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hipform.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ThresholdSpec:
+    """A named threshold with its default, unit and allowed range.
+
+    Attributes
+    ----------
+    name : str
+        Key in the TOML table and the report (unit as a suffix, e.g. ``_deg``).
+    default : float
+        Default value.
+    unit : str
+        Unit in words (``"deg"``, ``"s"``, ``"shank lengths"``...).
+    description : str
+        One line a clinician understands.
+    minimum, maximum : float
+        Allowed range (inclusive).
+    source : str
+        Where the default comes from (literature, or "provisional").
+    """
+
+    name: str
+    default: float
+    unit: str
+    description: str
+    minimum: float = -math.inf
+    maximum: float = math.inf
+    source: str = "provisional"
+
+
+COMMON_THRESHOLDS: tuple[ThresholdSpec, ...] = (
+    ThresholdSpec("max_gap_s", 0.15, "s", "longest landmark gap filled by interpolation", 0.0, 2.0, "spec"),
+    ThresholdSpec(
+        "visibility_min", 0.5, "0..1", "landmarks less visible than this are treated as missing", 0.0, 1.0,
+        "MediaPipe default confidence",
+    ),
+    ThresholdSpec("min_view_confidence", 0.5, "0..1", "below this the camera view is reported as uncertain", 0.0, 1.0),
+)
+
+
+def load_toml(path: str | Path) -> dict[str, dict[str, float]]:
+    """Read a thresholds TOML file.
+
+    Raises
+    ------
+    ConfigError
+        When the file is missing, is not valid TOML, or is not made of tables of numbers.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"config file not found: {p}")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{p}: not valid TOML ({e})") from None
+    out: dict[str, dict[str, float]] = {}
+    for table, values in data.items():
+        if not isinstance(values, dict):
+            raise ConfigError(f"{p}: top-level key {table!r} must be a table like [{table}]")
+        for key, v in values.items():
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                raise ConfigError(f"{p}: [{table}] {key} must be a number, got {v!r}")
+        out[table] = {k: float(v) for k, v in values.items()}
+    return out
+
+
+def resolve_thresholds(
+    exercise: str,
+    specs: Sequence[ThresholdSpec],
+    overrides: Mapping[str, Mapping[str, float]] | None = None,
+    *,
+    known_exercises: Sequence[str] = (),
+) -> dict[str, float]:
+    """Merge defaults with overrides for one exercise.
+
+    Parameters
+    ----------
+    exercise : str
+        Exercise name (the TOML table that applies besides ``[analysis]``).
+    specs : sequence of ThresholdSpec
+        The exercise's thresholds (common ones are added automatically).
+    overrides : mapping, optional
+        As returned by :func:`load_toml`.
+    known_exercises : sequence of str
+        Names of every registered exercise: tables for other exercises are allowed and
+        ignored, anything else is an error.
+
+    Returns
+    -------
+    dict
+        Threshold name -> value.
+    """
+    all_specs = {s.name: s for s in (*COMMON_THRESHOLDS, *specs)}
+    values = {name: s.default for name, s in all_specs.items()}
+    overrides = overrides or {}
+    for table, table_values in overrides.items():
+        if table not in ("analysis", exercise):
+            if table in known_exercises:
+                continue
+            raise ConfigError(f"unknown table [{table}] in config (expected [analysis] or an exercise name)")
+        for key, v in table_values.items():
+            spec = all_specs.get(key)
+            if spec is None or (table == "analysis" and key not in {c.name for c in COMMON_THRESHOLDS}):
+                raise ConfigError(f"unknown threshold {key!r} in [{table}] (see `hipform exercises`)")
+            if not (spec.minimum <= v <= spec.maximum):
+                raise ConfigError(f"[{table}] {key} = {v} is outside the allowed range {spec.minimum}..{spec.maximum}")
+            values[key] = float(v)
+    return values

@@ -1,0 +1,233 @@
+"""What an exercise module declares, and the registry that lists them.
+
+A new exercise is one new module that builds an :class:`Exercise` and calls
+:func:`register_exercise` at import time, plus its tests; ``hipform/exercises/__init__.py``
+imports the built-in modules so they register themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from hipform.config import ThresholdSpec
+from hipform.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from hipform.reps import CounterConfig, RepWindow
+    from hipform.results import ExerciseOutcome, Fault
+    from hipform.sequence import PoseSequence
+    from hipform.view import ViewEstimate
+
+ViewNeed = Literal["frontal", "sagittal", "any"]
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """A measure an exercise reports.
+
+    Attributes
+    ----------
+    name : str
+        Key in ``report.json`` ``metrics`` (unit suffix: ``_deg``, ``_s``, ``_rel``...).
+    unit : str
+        Unit in words.
+    description : str
+        One line, including the sign convention.
+    view : {"frontal", "sagittal", "any"}
+        Camera views the measure is valid from: front/rear, side, or any.
+    label : str
+        Short column label for tables.
+    """
+
+    name: str
+    unit: str
+    description: str
+    view: ViewNeed = "any"
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """User choices and settings passed to an exercise's ``analyse``.
+
+    Attributes
+    ----------
+    thresholds : mapping
+        Threshold name -> value (defaults merged with the user's TOML).
+    side : {"auto", "left", "right"}
+        Working-side override.
+    view : str
+        ``"auto"`` or one of the view names, overriding detection.
+    single_leg : bool or None
+        For the hip thrust: force single- (True) or double-leg (False); None detects.
+    unfiltered : PoseSequence or None
+        The gap-filled but unsmoothed sequence, for event detection.
+    """
+
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+    side: str = "auto"
+    view: str = "auto"
+    single_leg: bool | None = None
+    unfiltered: PoseSequence | None = None
+
+
+@dataclass
+class RepContext:
+    """What a rep scorer knows besides the sequence and the rep window.
+
+    Attributes
+    ----------
+    side : str or None
+        Working side of this rep (``left``/``right``), or ``both``.
+    view : ViewEstimate
+    thresholds : mapping
+    index : int
+        1-based rep number.
+    baseline_slice : slice
+        Frames of standing (top position) before this rep, for baselines.
+    options : AnalysisOptions
+    """
+
+    side: str | None
+    view: ViewEstimate
+    thresholds: Mapping[str, float]
+    index: int
+    baseline_slice: slice
+    options: AnalysisOptions
+
+
+@dataclass
+class RepScore:
+    """What a rep scorer returns: metric values and faults (before view gating)."""
+
+    metrics: dict[str, float | None] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    events: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RepModel:
+    """The pieces of a rep-based exercise that offline and live mode share.
+
+    Attributes
+    ----------
+    signal : callable
+        ``(seq) -> (T,) array``: the 1-D rep signal, larger = further from the top,
+        NaN where the landmarks it needs are missing. Must be computable frame by frame
+        (each value depends only on that frame), so live mode can use it.
+    counter : callable
+        ``(thresholds) -> CounterConfig``.
+    side : callable
+        ``(seq, window, options) -> str | None``: the working side of one rep
+        (``"left"``/``"right"``, or ``"both"``).
+    score : callable
+        ``(seq, window, ctx) -> RepScore``: pure rules on one rep.
+    key_landmarks : callable
+        ``(side) -> tuple[str, ...]``: landmarks a rep needs to be scorable.
+    headline : callable
+        ``(reps) -> dict``: the summary's headline figures.
+    """
+
+    signal: Callable[[PoseSequence], np.ndarray]
+    counter: Callable[[Mapping[str, float]], CounterConfig]
+    side: Callable[[PoseSequence, RepWindow, AnalysisOptions], str | None]
+    score: Callable[[PoseSequence, RepWindow, RepContext], RepScore]
+    key_landmarks: Callable[[str | None], tuple[str, ...]]
+    headline: Callable[[list], dict] | None = None
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A registered exercise.
+
+    Attributes
+    ----------
+    name : str
+        Command-line name, e.g. ``"single-leg-squat"``.
+    title : str
+        Human title.
+    description : str
+        One paragraph: what is measured and from which camera view.
+    kind : {"reps", "steps"}
+    cutoff_hz : float
+        Low-pass cut-off applied to the landmarks before measuring (Hz).
+    metrics : tuple of MetricSpec
+    thresholds : tuple of ThresholdSpec
+    analyse : callable
+        ``(seq, options) -> ExerciseOutcome`` for the whole clip.
+    table_columns : tuple of str
+        Metric names shown in the terminal table, in order.
+    rep_model : RepModel or None
+        For rep-based exercises (used by live mode).
+    preferred_views : tuple of str
+        Views the exercise is meant to be filmed from, best first.
+    """
+
+    name: str
+    title: str
+    description: str
+    kind: Literal["reps", "steps"]
+    cutoff_hz: float
+    metrics: tuple[MetricSpec, ...]
+    thresholds: tuple[ThresholdSpec, ...]
+    analyse: Callable[[PoseSequence, AnalysisOptions], ExerciseOutcome]
+    table_columns: tuple[str, ...] = ()
+    rep_model: RepModel | None = None
+    preferred_views: tuple[str, ...] = ()
+
+    def metric(self, name: str) -> MetricSpec:
+        """Look up one of the exercise's metrics by name."""
+        for m in self.metrics:
+            if m.name == name:
+                return m
+        raise KeyError(name)
+
+
+_REGISTRY: dict[str, Exercise] = {}
+
+
+def register_exercise(exercise: Exercise) -> Exercise:
+    """Add an exercise to the registry (called by each exercise module on import)."""
+    if exercise.name in _REGISTRY and _REGISTRY[exercise.name] is not exercise:
+        raise ValueError(f"exercise {exercise.name!r} is already registered")
+    _REGISTRY[exercise.name] = exercise
+    return exercise
+
+
+def get_exercise(name: str) -> Exercise:
+    """Return the registered exercise called ``name``.
+
+    Raises
+    ------
+    InputError
+        For an unknown name; the message lists the known ones.
+    """
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY)) or "none"
+        raise InputError(f"unknown exercise {name!r}; choose one of: {known}") from None
+
+
+def available_exercises() -> list[str]:
+    """Names of the registered exercises, sorted."""
+    return sorted(_REGISTRY)
+
+
+def grade(value: float | None, warn: float, fault: float) -> str | None:
+    """Severity of a value against warn/fault thresholds (larger is worse).
+
+    Returns ``"fault"`` when value >= fault, ``"warn"`` when value >= warn, else None
+    (also None for a missing value).
+    """
+    if value is None or value != value:  # NaN
+        return None
+    if value >= fault:
+        return "fault"
+    if value >= warn:
+        return "warn"
+    return None

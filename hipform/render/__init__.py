@@ -1,0 +1,1 @@
+"""Drawing and report rendering: reads measured values, computes nothing new."""
