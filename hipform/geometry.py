@@ -89,8 +89,9 @@ def line_tilt(left: np.ndarray, right: np.ndarray) -> np.ndarray:
 def point_line_offset(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Signed perpendicular distance in pixels of point p from the line a->b.
 
-    Positive when p lies to the left of the direction a->b as seen on screen
-    (i.e. the cross product (b-a) x (p-a) is negative with y down).
+    Positive when the cross product (b-a) x (p-a), computed in image coordinates
+    (x right, y down), is negative: for a line pointing down the image (a above b),
+    positive means p is to the right (+x) of the line.
     """
     _check2(p, a, b)
     d = np.asarray(b, float) - a

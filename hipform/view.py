@@ -47,7 +47,7 @@ class ViewEstimate:
 def width_ratio(seq: PoseSequence) -> np.ndarray:
     """Per-frame apparent body width relative to torso height (dimensionless).
 
-    (shoulder width + hip width) / (2 x distance mid-shoulder to mid-hip): about 0.6-0.9
+    (shoulder width + hip width) / (2 x distance mid-shoulder to mid-hip): about 0.5-0.9
     facing the camera, under 0.3 side on.
     """
     sw = distance(seq.xy("left_shoulder"), seq.xy("right_shoulder"))
