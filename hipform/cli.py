@@ -232,6 +232,7 @@ def exercises() -> None:
 
     Example: hipform exercises
     """
+    from rich.markup import escape
     from rich.table import Table
 
     from hipform.config import COMMON_THRESHOLDS
@@ -247,13 +248,13 @@ def exercises() -> None:
         for m in ex.metrics:
             mt.add_row(m.name, m.unit, m.view, m.description)
         console.print(mt)
-        tt = Table(title=f"thresholds (TOML table [{name}])", title_justify="left")
+        tt = Table(title=escape(f"thresholds (TOML table [{name}])"), title_justify="left")
         for c in ("name", "default", "unit", "meaning", "source"):
             tt.add_column(c)
         for t in ex.thresholds:
             tt.add_row(t.name, f"{t.default:g}", t.unit, t.description, t.source)
         console.print(tt)
-    ct = Table(title="settings for every exercise (TOML table [analysis])", title_justify="left")
+    ct = Table(title=escape("settings for every exercise (TOML table [analysis])"), title_justify="left")
     for c in ("name", "default", "unit", "meaning"):
         ct.add_column(c)
     for t in COMMON_THRESHOLDS:

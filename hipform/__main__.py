@@ -1,0 +1,5 @@
+"""``python -m hipform`` runs the command line."""
+
+from hipform.cli import run
+
+run()
