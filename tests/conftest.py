@@ -34,3 +34,50 @@ def pytest_configure(config: pytest.Config) -> None:
     here = str(Path(__file__).resolve().parent)
     if here not in sys.path:
         sys.path.insert(0, here)
+
+
+_EXTRACTION_SOURCES = ("extract.py", "tracking.py", "video.py", "backends/mediapipe_backend.py", "landmark_io.py")
+
+
+def _cache_key(video: Path, model: str) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    h.update(video.read_bytes())
+    h.update(model.encode())
+    for rel in _EXTRACTION_SOURCES:
+        src = REPO / "hipform" / rel
+        if src.exists():
+            h.update(src.read_bytes())
+    return h.hexdigest()[:20]
+
+
+@pytest.fixture(scope="session")
+def real_landmarks():
+    """``real_landmarks(video_path, model="full") -> PoseSequence`` with the real MediaPipe model.
+
+    Results are cached on disk in ``tests/.cache/`` keyed on the clip's content, the model
+    and the extraction code, so every test module shares one extraction per clip.
+    """
+    from hipform.extract import extract_poses
+    from hipform.landmark_io import atomic_path, read_landmarks_csv, write_landmarks_csv
+
+    cache_dir = REPO / "tests" / ".cache"
+    memo: dict[tuple[str, str], object] = {}
+
+    def get(video: Path | str, model: str = "full"):
+        video = Path(video)
+        key = (str(video.resolve()), model)
+        if key not in memo:
+            f = cache_dir / f"{video.stem}.{model}.{_cache_key(video, model)}.csv"
+            if f.exists():
+                seq = read_landmarks_csv(f)
+                seq = seq.replace(source=video.name, backend=f"mediapipe-{model}")
+            else:
+                seq = extract_poses(video, model=model)
+                with atomic_path(f) as tmp:
+                    write_landmarks_csv(seq, tmp)
+            memo[key] = seq
+        return memo[key]
+
+    return get
