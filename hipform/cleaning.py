@@ -177,16 +177,19 @@ def find_left_right_swaps(seq: PoseSequence, ratio: float = 0.6) -> np.ndarray:
     xy = seq.xyz[:, :, :2]
     swapped = np.zeros(len(seq), dtype=bool)
     prev_l = prev_r = None
+    prev_i = -2
     for i in range(len(seq)):
         cur_l, cur_r = xy[i, li], xy[i, ri]
-        if prev_l is not None:
+        # decide only against the frame just before: after a gap the legs may have
+        # crossed, and a stale reference makes a correct frame look swapped
+        if prev_l is not None and i - prev_i == 1:
             keep = _cost(cur_l, prev_l) + _cost(cur_r, prev_r)
             swap = _cost(cur_r, prev_l) + _cost(cur_l, prev_r)
             if np.isfinite(keep) and np.isfinite(swap) and swap < ratio * keep:
                 swapped[i] = True
                 cur_l, cur_r = cur_r, cur_l
         if np.isfinite(cur_l).all() and np.isfinite(cur_r).all():
-            prev_l, prev_r = cur_l, cur_r
+            prev_l, prev_r, prev_i = cur_l, cur_r, i
     return swapped
 
 

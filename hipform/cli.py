@@ -118,35 +118,53 @@ ModelOpt = Annotated[
 ]
 
 
-def progress_bar(label: str):  # noqa: ANN201 - returns (callback, context manager)
-    """A rich progress bar showing frames, frames per second and ETA."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeRemainingColumn,
-    )
+class FrameProgress:
+    """A rich progress bar (frames, frames per second, ETA) shown from the first frame on.
 
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("frames"),
-        TaskProgressColumn(),
-        TextColumn("{task.fields[fps]:.0f} fps"),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    )
-    task = progress.add_task(label, total=None, fps=0.0)
+    Use as a context manager and pass the instance as the ``progress(done, total)``
+    callback. Nothing is drawn when the work fails before the first frame, so an error
+    stays a single line.
+    """
 
-    def update(done: int, total: int) -> None:
-        elapsed = progress.tasks[0].elapsed or 0.0
-        progress.update(task, completed=done, total=total or None, fps=done / elapsed if elapsed > 0 else 0.0)
+    def __init__(self, label: str) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
-    return update, progress
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("frames"),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[fps]:.0f} fps"),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
+        )
+        self._label = label
+        self._task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        """Record that ``done`` of ``total`` frames are processed."""
+        if self._task is None:
+            self._progress.start()
+            self._task = self._progress.add_task(self._label, total=total or None, fps=0.0)
+        elapsed = self._progress.tasks[0].elapsed or 0.0
+        fps = done / elapsed if elapsed > 0 else 0.0
+        self._progress.update(self._task, completed=done, total=total or None, fps=fps)
+
+    def __enter__(self) -> FrameProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._progress.stop()
 
 
 @app.command()
@@ -166,9 +184,8 @@ def pose(
     if output.suffix.lower() != ".csv":
         raise HipformError(f"output must be a .csv file, got {output.name}")
     ensure_writable(output.parent if str(output.parent) else Path("."))
-    update, progress = progress_bar(f"pose ({model.value})")
-    with progress:
-        seq = load_sequence(video, model.value, update)
+    with FrameProgress(f"pose ({model.value})") as progress:
+        seq = load_sequence(video, model.value, progress)
     write_landmarks_csv(seq, output)
     found = seq.found_fraction(("left_hip", "right_hip"))
     console.print(
@@ -197,11 +214,15 @@ def analyze(
         bool | None,
         typer.Option("--single-leg/--double-leg", help="Hip thrust: force single- or double-leg (default: detect)."),
     ] = None,
+    video: Annotated[
+        bool,
+        typer.Option("--video", help="Also write annotated.mp4 (skeleton, live angle, rep count, faults)."),
+    ] = False,
 ) -> None:
     """Analyse a recorded set: count reps (or steps), measure them, report faults.
 
-    Writes report.json, landmarks.csv and reps.csv (steps.csv for running/walking)
-    into the output folder and prints a table.
+    Writes report.json, report.html, landmarks.csv and reps.csv (steps.csv for
+    running/walking) into the output folder and prints a table; --video adds annotated.mp4.
 
     Examples
     --------
@@ -211,16 +232,18 @@ def analyze(
 
       hipform analyze landmarks.csv -e step-up --side left --config my_thresholds.toml
     """
+    from hipform.errors import InputError
     from hipform.exercises import get_exercise
-    from hipform.pipeline import Settings, analyse_file
+    from hipform.pipeline import Settings, analyse_file, is_landmark_file
     from hipform.render.terminal import print_report
 
     settings = Settings.from_cli(
         exercise, config=config, side=side.value, view=view.value, model=model.value, single_leg=single_leg
     )
-    update, progress = progress_bar(f"pose ({model.value})")
-    with progress:
-        report, _seq, out_dir = analyse_file(input, settings, out, update)
+    if video and is_landmark_file(input):
+        raise InputError("--video needs a video input (a landmark CSV has no frames to annotate)")
+    with FrameProgress(f"pose ({model.value})") as progress:
+        report, _seq, out_dir = analyse_file(input, settings, out, progress, video=video)
     print_report(report.to_dict(), get_exercise(exercise), console)
     console.print(f"report written to {out_dir}/", highlight=False)
 
@@ -262,6 +285,225 @@ def exercises() -> None:
     console.print(ct)
 
 
+@app.command()
+@one_line_errors
+def compare(
+    old: Annotated[Path, typer.Argument(help="Earlier session: a report folder or its report.json.")],
+    new: Annotated[Path, typer.Argument(help="Later session: a report folder or its report.json.")],
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="TOML file; its [compare] table sets the smallest real change per metric."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="HTML file to write [default: compare.html beside NEW].")
+    ] = None,
+) -> None:
+    """Progress between two sessions of the same exercise, per side and metric.
+
+    Says whether each change is at least the smallest real change of the measure
+    (8 deg for 2D knee valgus by default) or within measurement error, and writes
+    compare.html.
+
+    Examples
+    --------
+      hipform compare week1_hipform/ week6_hipform/
+
+      hipform compare old/report.json new/report.json --config my_thresholds.toml -o progress.html
+    """
+    from hipform.compare import compare_reports, load_compare_config
+    from hipform.landmark_io import write_text_atomic
+    from hipform.render.compare_html import print_comparison, render_compare_html
+    from hipform.report_io import read_report
+
+    overrides = load_compare_config(config) if config else None
+    comparison = compare_reports(read_report(old), read_report(new), overrides)
+    target = out or ((new if new.is_dir() else new.parent) / "compare.html")
+    write_text_atomic(target, render_compare_html(comparison))
+    print_comparison(comparison, console)
+    console.print(f"comparison written to {target}", highlight=False)
+
+
+@app.command()
+@one_line_errors
+def report(
+    folder: Annotated[Path, typer.Argument(help="Batch results folder holding summary.csv (or a summary.csv).")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="HTML file to write [default: summary.html in the folder].")
+    ] = None,
+) -> None:
+    """Render a batch summary.csv into one HTML page across clips.
+
+    One row per clip, and plots of hip extension by side across clips when the
+    clips' reports hold it.
+
+    Example: hipform report results/
+    """
+    from hipform.landmark_io import write_text_atomic
+    from hipform.render.batch_html import load_batch, render_batch_html
+
+    batch = load_batch(folder)
+    target = out or (batch.folder / "summary.html")
+    write_text_atomic(target, render_batch_html(batch))
+    console.print(f"{len(batch.rows)} clips -> {target}", highlight=False)
+
+
+@app.command()
+@one_line_errors
+def live(
+    exercise: Annotated[str, typer.Option("--exercise", "-e", help="Exercise name (see `hipform exercises`).")],
+    camera: Annotated[int, typer.Option(help="Camera index (0 = the first camera).")] = 0,
+    source: Annotated[
+        Path | None, typer.Option("--source", help="Play a video file as if it were the camera (real time).")
+    ] = None,
+    model: ModelOpt = Model.lite,
+    headless: Annotated[
+        bool, typer.Option("--headless", help="No window: print each rep and cue in the terminal as it happens.")
+    ] = False,
+    pace: Annotated[
+        bool,
+        typer.Option(
+            "--pace/--no-pace",
+            help="With --source: play at the clip's frame rate, dropping frames the pipeline cannot keep up "
+            "with (like a camera); --no-pace analyses every frame as fast as it can.",
+        ),
+    ] = True,
+    side: Annotated[Side, typer.Option(help="Working (stance) side; auto detects it per rep.")] = Side.auto,
+    view: Annotated[ViewChoice, typer.Option(help="Camera view; auto detects it.")] = ViewChoice.auto,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="TOML file overriding thresholds (see docs/config.md).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o",
+            help="Report folder [default: <clip stem>_live_hipform/ next to --source, else hipform_live_<time>/].",
+        ),
+    ] = None,
+    single_leg: Annotated[
+        bool | None,
+        typer.Option("--single-leg/--double-leg", help="Hip thrust: force single- or double-leg (default: detect)."),
+    ] = None,
+) -> None:
+    """Live feedback from a camera: skeleton, reps per side and a cue after each rep.
+
+    Press q in the window to stop (Ctrl-C when --headless); the report of the session is
+    then written like `hipform analyze`'s, plus live.json with what was shown live.
+
+    Examples
+    --------
+      hipform live --exercise single-leg-squat
+
+      hipform live -e squat --source clip.mp4 --headless --out results/live1
+    """
+    from hipform.live import run_live
+    from hipform.pipeline import Settings
+
+    settings = Settings.from_cli(
+        exercise, config=config, side=side.value, view=view.value, model=model.value, single_leg=single_leg
+    )
+    run_live(settings, camera=camera, source=source, headless=headless, out_dir=out, pace=pace, console=console)
+
+
+@app.command()
+@one_line_errors
+def batch(
+    folder: Annotated[Path, typer.Argument(help="Folder of clips (searched recursively).")],
+    exercise: Annotated[str, typer.Option("--exercise", "-e", help="Exercise name (see `hipform exercises`).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder: one folder per clip and summary.csv.")],
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Clips analysed in parallel [default: CPU cores].")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address: run on a cluster (needs hipform[dask])."),
+    ] = None,
+    side: Annotated[Side, typer.Option(help="Working (stance) side; auto detects it per rep.")] = Side.auto,
+    view: Annotated[ViewChoice, typer.Option(help="Camera view; auto detects it per clip.")] = ViewChoice.auto,
+    model: ModelOpt = Model.full,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="TOML file overriding thresholds (see docs/config.md).")
+    ] = None,
+) -> None:
+    """Score every clip in a folder: one report folder per clip and OUT/summary.csv.
+
+    Clips already scored with the same content and settings are skipped, so an
+    interrupted batch resumes where it stopped. A clip that cannot be scored is a
+    failed row in summary.csv; the others carry on. See docs/batch.md.
+
+    Examples
+    --------
+      hipform batch clips/ --exercise running --out results/
+
+      hipform batch clips/ -e walking -o results/ --jobs 2
+
+      hipform batch clips/ -e running -o results/ --scheduler tcp://10.0.0.5:8786
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from hipform.batch import DaskExecutor, LocalExecutor, run_batch
+    from hipform.pipeline import Settings
+
+    if jobs is not None and scheduler:
+        raise HipformError("choose either --jobs (this machine) or --scheduler (a Dask cluster), not both")
+    settings = Settings.from_cli(exercise, config=config, side=side.value, view=view.value, model=model.value)
+    executor = DaskExecutor(scheduler) if scheduler else LocalExecutor(jobs)
+    progress = Progress(
+        TextColumn("[bold]clips"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[last]}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+    task = progress.add_task("clips", total=None, last="")
+
+    def on_start(total: int, done: int) -> None:
+        progress.update(task, total=total)
+
+    def on_clip(row: dict, skipped: bool) -> None:
+        mark = "up to date" if skipped else row["status"]
+        progress.update(task, advance=1, last=f"{row['clip']}: {mark}")
+        if row["status"] != "ok" and not skipped:
+            progress.console.print(f"[yellow]failed[/] {row['clip']}: {row['error']}", highlight=False)
+
+    try:
+        with progress:
+            result = run_batch(folder, out, settings, executor, on_start, on_clip)
+    finally:
+        if isinstance(executor, DaskExecutor):
+            executor.close()
+    ok = len(result.rows) - result.failed
+    console.print(
+        f"{len(result.rows)} clips: {ok} ok, {result.failed} failed "
+        f"({result.scored} scored now, {result.skipped} up to date) -> {result.summary_path}",
+        highlight=False,
+    )
+
+
+def silence_native_stderr() -> None:
+    """Send what native libraries write to file descriptor 2 to /dev/null.
+
+    MediaPipe's C++ core and TensorFlow Lite log to the process's stderr directly
+    (``W0000 ... landmark_projection_calculator.cc``), which would bury hipform's own
+    one-line messages. Python's ``sys.stderr`` is moved to a duplicate of the original
+    descriptor first, so progress bars and errors still reach the terminal. Set
+    ``HIPFORM_DEBUG=1`` to keep the native logs.
+    """
+    if os.environ.get("HIPFORM_DEBUG"):
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        sys.stderr = os.fdopen(saved, "w", buffering=1, encoding=getattr(sys.stderr, "encoding", None) or "utf-8")
+    except (OSError, ValueError, AttributeError):
+        return
+
+
 def run() -> None:
     """Console-script entry point."""
+    silence_native_stderr()
     sys.exit(app())

@@ -120,7 +120,7 @@ def resolve_thresholds(
     overrides = overrides or {}
     for table, table_values in overrides.items():
         if table not in ("analysis", exercise):
-            if table in known_exercises:
+            if table in known_exercises or table == "compare":  # [compare]: read by hipform.compare
                 continue
             raise ConfigError(f"unknown table [{table}] in config (expected [analysis] or an exercise name)")
         for key, v in table_values.items():

@@ -1,7 +1,7 @@
 """The one pipeline shared by ``analyze``, ``batch`` and ``live``.
 
 landmarks (video via a pose backend, or a landmark CSV) -> visibility threshold ->
-left/right swap repair (side views) -> gap interpolation -> zero-lag low-pass ->
+left/right swap repair (>= 20 fps) -> gap interpolation -> zero-lag low-pass ->
 the exercise module -> :class:`~hipform.results.Report` -> files.
 """
 
@@ -20,9 +20,10 @@ from hipform.errors import InputError, NoPersonError
 from hipform.exercises import AnalysisOptions, Exercise, available_exercises, get_exercise
 from hipform.results import Report
 from hipform.sequence import PoseSequence
-from hipform.view import SIDE_VIEWS, detect_view
 
 LANDMARK_SUFFIXES = (".csv",)
+MIN_SWAP_REPAIR_FPS = 20.0
+"""Left/right swap repair needs frames close enough in time that limbs move little between them."""
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -54,7 +55,9 @@ class Settings:
         """Build settings, reading the TOML file when given, and checking the exercise name."""
         get_exercise(exercise)
         overrides = load_toml(config) if config else None
-        return cls(exercise=exercise, overrides=overrides, **kw)  # type: ignore[arg-type]
+        settings = cls(exercise=exercise, overrides=overrides, **kw)  # type: ignore[arg-type]
+        settings.thresholds()  # a bad key or value stops here, before any pose work
+        return settings
 
     def thresholds(self) -> dict[str, float]:
         """Thresholds of the chosen exercise, defaults merged with overrides."""
@@ -118,7 +121,8 @@ def prepare(seq: PoseSequence, exercise: Exercise, thresholds: Mapping[str, floa
     thresholds : mapping
         ``visibility_min`` and ``max_gap_s`` are used.
     view : str
-        ``auto`` or a forced view (swap repair runs for side views).
+        ``auto`` or a forced view (kept for callers; swap repair runs in every view at
+        >= 20 fps, since a swapped frame jumps by the distance between the legs).
 
     Returns
     -------
@@ -132,9 +136,8 @@ def prepare(seq: PoseSequence, exercise: Exercise, thresholds: Mapping[str, floa
             ("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle")
         ),
     }
-    side_view = view in SIDE_VIEWS or (view == "auto" and detect_view(seq).view in SIDE_VIEWS)
     swaps = 0
-    if side_view:
+    if seq.fps >= MIN_SWAP_REPAIR_FPS:
         seq, swaps = repair_left_right_swaps(seq)
     quality["left_right_swaps_repaired"] = float(swaps)
     filled = interpolate_gaps(seq, thresholds.get("max_gap_s", 0.15))
@@ -145,6 +148,24 @@ def prepare(seq: PoseSequence, exercise: Exercise, thresholds: Mapping[str, floa
     quality["lowpass_cutoff_hz"] = float(exercise.cutoff_hz)
     quality["lowpass_applied"] = float(exercise.cutoff_hz < 0.95 * seq.fps / 2)
     return Prepared(smoothed, filled, quality)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A report together with what it was measured on, for the renderers.
+
+    Attributes
+    ----------
+    report : Report
+    prepared : Prepared
+        The cleaned sequence the exercise measured (``prepared.smoothed``).
+    options : AnalysisOptions
+        The options the exercise received (for ``Exercise.key_series``).
+    """
+
+    report: Report
+    prepared: Prepared
+    options: AnalysisOptions
 
 
 def analyse_sequence(seq: PoseSequence, settings: Settings) -> Report:
@@ -160,6 +181,11 @@ def analyse_sequence(seq: PoseSequence, settings: Settings) -> Report:
     -------
     Report
     """
+    return analyse_prepared(seq, settings).report
+
+
+def analyse_prepared(seq: PoseSequence, settings: Settings) -> Analysis:
+    """Like :func:`analyse_sequence`, also keeping the cleaned sequence and the options."""
     ex = get_exercise(settings.exercise)
     th = settings.thresholds()
     prep = prepare(seq, ex, th, settings.view)
@@ -176,7 +202,7 @@ def analyse_sequence(seq: PoseSequence, settings: Settings) -> Report:
             f"frame rate {seq.fps:.1f} fps is too low for the {ex.cutoff_hz:g} Hz smoothing filter: "
             "landmarks were used unsmoothed"
         )
-    return Report(
+    report = Report(
         exercise=ex.name,
         source=seq.source,
         fps=seq.fps,
@@ -188,6 +214,7 @@ def analyse_sequence(seq: PoseSequence, settings: Settings) -> Report:
         data_quality=prep.quality,
         hipform_version=hipform.__version__,
     )
+    return Analysis(report, prep, options)
 
 
 def default_out_dir(input_path: str | Path) -> Path:
@@ -201,8 +228,13 @@ def analyse_file(
     settings: Settings,
     out_dir: str | Path | None = None,
     progress: ProgressCallback | None = None,
+    *,
+    video: bool = False,
 ) -> tuple[Report, PoseSequence, Path]:
     """Analyse a video or landmark CSV and write the report folder.
+
+    The folder gets ``report.json``, the CSVs, ``report.html`` and, with ``video=True``
+    and a video input, ``annotated.mp4``.
 
     Returns
     -------
@@ -216,8 +248,12 @@ def analyse_file(
     ensure_writable(out)
     try:
         seq = load_sequence(input_path, settings.model, progress)
-        report = analyse_sequence(seq, settings)
+        analysis = analyse_prepared(seq, settings)
+        report = analysis.report
         write_report_folder(report, seq, out, get_exercise(settings.exercise))
+        from hipform.render.html import write_outputs
+
+        write_outputs(analysis, out, None if is_landmark_file(input_path) else Path(input_path), annotated=video)
     except BaseException:
         if created and out.is_dir() and not any(out.iterdir()):
             out.rmdir()

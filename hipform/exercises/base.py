@@ -141,6 +141,39 @@ class RepModel:
 
 
 @dataclass(frozen=True)
+class KeySeries:
+    """Per-frame values of an exercise's key measure(s), for plots and the annotated video.
+
+    Returned by an exercise's optional ``Exercise.key_series`` hook. The values must come
+    from the same functions the exercise's rules use (measure once, draw many times):
+    report plots and ``annotated.mp4`` only draw what is here.
+
+    Attributes
+    ----------
+    series : dict of str to numpy.ndarray
+        Label -> (T,) values, one per frame of the sequence passed in, NaN where not
+        measurable. Labels are shown to users, e.g. ``"left knee valgus"``. Put the
+        person's side first when a series belongs to one side (``"left ..."`` /
+        ``"right ..."``) so the video can show the working side's value.
+    unit : str
+        Unit of every series, e.g. ``"deg"``.
+    title : str
+        Plot title / name of the measure in words, e.g. ``"Knee valgus (FPPA)"``.
+    thresholds : dict of str to float
+        Horizontal lines to draw on the plot: label -> value in ``unit``, e.g.
+        ``{"warn": 10.0, "fault": 15.0}`` (take them from the resolved thresholds).
+    metric : str
+        Name of the :class:`MetricSpec` the series measures (``""`` when none).
+    """
+
+    series: dict[str, np.ndarray]
+    unit: str
+    title: str
+    thresholds: dict[str, float] = field(default_factory=dict)
+    metric: str = ""
+
+
+@dataclass(frozen=True)
 class Exercise:
     """A registered exercise.
 
@@ -165,6 +198,14 @@ class Exercise:
         For rep-based exercises (used by live mode).
     preferred_views : tuple of str
         Views the exercise is meant to be filmed from, best first.
+    key_series : callable or None
+        Optional hook ``(seq, options) -> KeySeries | None`` giving the per-frame values
+        of the key measure (e.g. knee valgus per frame for the single-leg squat, thigh
+        angle for running), computed with the exercise's own measuring functions on the
+        same cleaned sequence ``analyse`` received. ``report.html`` plots it with the reps
+        shaded and the thresholds drawn, and ``annotated.mp4`` prints its value live.
+        Return None when nothing can be measured (e.g. wrong view). Without the hook the
+        report says there is no per-frame series for this exercise.
     """
 
     name: str
@@ -178,6 +219,7 @@ class Exercise:
     table_columns: tuple[str, ...] = ()
     rep_model: RepModel | None = None
     preferred_views: tuple[str, ...] = ()
+    key_series: Callable[[PoseSequence, AnalysisOptions], KeySeries | None] | None = None
 
     def metric(self, name: str) -> MetricSpec:
         """Look up one of the exercise's metrics by name."""

@@ -1,0 +1,209 @@
+"""Bilateral (two-legged) squat: rep counting, depth, both knees' valgus, trunk lean, timing.
+
+The same machinery as the single-leg squat (:mod:`hipform.exercises.single_leg_squat`):
+one rep signal (hip descent toward the feet in leg lengths), the shared hysteresis rep
+counter, and measures at the deepest point of every rep, here for both knees.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from hipform.config import ThresholdSpec
+from hipform.exercises import frontal_knee as fk
+from hipform.exercises.base import (
+    AnalysisOptions,
+    Exercise,
+    KeySeries,
+    MetricSpec,
+    RepContext,
+    RepModel,
+    RepScore,
+    register_exercise,
+)
+from hipform.exercises.repflow import analyse_reps
+from hipform.exercises.single_leg_squat import finite, knee_series, rep_indices, side_headline
+from hipform.reps import CounterConfig, RepWindow
+from hipform.results import ExerciseOutcome, Fault, Rep
+from hipform.sequence import PoseSequence
+
+NAME = "squat"
+
+
+def _knee_metrics(side: str) -> tuple[MetricSpec, MetricSpec]:
+    return (
+        MetricSpec(
+            f"knee_valgus_fppa_{side}_deg",
+            "deg",
+            f"frontal plane projection angle of the {side} knee at the deepest point; + = toward the midline "
+            "(valgus), - = outward (varus)",
+            "frontal",
+            f"{side[0].upper()} valgus°",
+        ),
+        MetricSpec(
+            f"knee_medial_offset_{side}_shank",
+            "shank lengths",
+            f"{side} knee's horizontal offset from its toe tip (second toe) at the deepest point; + = inside the toe",
+            "frontal",
+            f"{side[0].upper()} knee-toe",
+        ),
+    )
+
+
+METRICS: tuple[MetricSpec, ...] = (
+    MetricSpec(
+        "depth_hip_drop_rel",
+        "leg lengths",
+        "hip-centre descent at the deepest point below standing, as a fraction of leg length",
+        "any",
+        "depth",
+    ),
+    *_knee_metrics("left"),
+    *_knee_metrics("right"),
+    MetricSpec(
+        "trunk_lateral_lean_deg",
+        "deg",
+        "sideways lean of mid-hip to mid-shoulder from vertical at the deepest point; + = toward the person's right",
+        "frontal",
+        "trunk°",
+    ),
+    MetricSpec("duration_s", "s", "time from leaving the top to being back at the top", "any", "rep s"),
+    MetricSpec(
+        "eccentric_s", "s", "lowering time: from leaving standing (5%) to reaching the bottom (95%)", "any", "lower s"
+    ),
+    MetricSpec(
+        "knee_flexion_deg",
+        "deg",
+        "knee flexion of the leg nearer the camera at the deepest point (side view)",
+        "sagittal",
+        "knee°",
+    ),
+)
+
+THRESHOLDS: tuple[ThresholdSpec, ...] = (
+    *fk.counter_thresholds(),
+    *fk.KNEE_THRESHOLDS,
+    *(s for s in fk.PELVIS_TRUNK_THRESHOLDS if s.name.startswith("trunk_")),
+    *fk.CAMERA_THRESHOLDS,
+)
+
+
+def counter(th: Mapping[str, float]) -> CounterConfig:
+    """Rep counter settings from the thresholds."""
+    return fk.counter_config(th)
+
+
+def both_sides(seq: PoseSequence, window: RepWindow, options: AnalysisOptions) -> str:
+    """A bilateral squat works both legs."""
+    return "both"
+
+
+def key_landmarks(side: str | None) -> tuple[str, ...]:
+    """Both hips and both legs."""
+    return ("left_hip", "right_hip", *(f"{s}_{p}" for s in fk.SIDES for p in ("knee", "ankle", "foot_index")))
+
+
+def squat_metrics(seq: PoseSequence, window: RepWindow, ctx: RepContext) -> dict[str, float | None]:
+    """Metric values of one bilateral squat rep."""
+    sig = fk.descent_signal(seq)
+    i0, ib, i1 = rep_indices(seq, window)
+    frames = fk.bottom_frames(sig, i0, ib, i1)
+    base = ctx.baseline_slice
+    m: dict[str, float | None] = {
+        "depth_hip_drop_rel": fk.depth_rel(seq, None, frames, base),
+        "duration_s": window.end_s - window.start_s,
+        "eccentric_s": fk.lowering_time_s(seq.t, sig, base.start, ib, fk.baseline_value(sig, base)),
+        "trunk_lateral_lean_deg": fk.trunk_lean_at(seq, "right", frames),
+    }
+    for side in fk.SIDES:
+        knee = fk.frontal_knee_at(seq, side, frames, base)
+        m[f"knee_valgus_fppa_{side}_deg"] = knee["fppa_deg"]
+        m[f"knee_medial_offset_{side}_shank"] = knee["medial_offset_shank"]
+    near = fk.near_side(ctx.view.view)
+    m["knee_flexion_deg"] = fk.knee_flexion_at(seq, near, frames) if near else None
+    return {k: finite(v) for k, v in m.items()}
+
+
+def squat_faults(m: Mapping[str, float | None], ctx: RepContext) -> list[Fault]:
+    """Knee and trunk faults of one bilateral squat rep."""
+    th, n = ctx.thresholds, ctx.index
+    faults: list[Fault | None] = []
+    for side in fk.SIDES:
+        v = m.get(f"knee_valgus_fppa_{side}_deg")
+        if v is not None:
+            faults.append(fk.valgus_fault(v, side, n, th, metric=f"knee_valgus_fppa_{side}_deg"))
+        o = m.get(f"knee_medial_offset_{side}_shank")
+        if o is not None:
+            faults.append(fk.medial_toe_fault(o, side, n, th, metric=f"knee_medial_offset_{side}_shank"))
+    lean = m.get("trunk_lateral_lean_deg")
+    if lean is not None:
+        faults.append(fk.trunk_lean_fault(lean, n, th, "to your right", "to your left"))
+    return fk.keep(*faults)
+
+
+def score(seq: PoseSequence, window: RepWindow, ctx: RepContext) -> RepScore:
+    """Metrics and faults of one bilateral squat rep."""
+    m = squat_metrics(seq, window, ctx)
+    return RepScore(metrics=m, faults=squat_faults(m, ctx))
+
+
+def headline(reps: list[Rep]) -> dict:
+    """Mean/max valgus of each knee and mean depth over the scorable reps."""
+    d = side_headline(reps, ("knee_valgus_fppa_left_deg", "knee_valgus_fppa_right_deg", "depth_hip_drop_rel"))
+    both = d.get("by_side", {}).get("both")
+    return {"both_legs": both} if both else {}
+
+
+def key_series(seq: PoseSequence, options: AnalysisOptions) -> KeySeries | None:
+    """Per-frame valgus (FPPA) of both knees."""
+    ks = knee_series(seq, options)
+    return None if ks is None else dataclasses.replace(ks, metric="knee_valgus_fppa_left_deg")
+
+
+def analyse(seq: PoseSequence, options: AnalysisOptions) -> ExerciseOutcome:
+    """Whole-clip analysis through the shared rep engine, withholding frontal measures from an oblique camera."""
+    outcome = analyse_reps(EXERCISE, seq, options)
+    fk.gate_camera_yaw(outcome, seq, EXERCISE, options.thresholds)
+    outcome.headline = headline(outcome.reps)
+    return outcome
+
+
+REP_MODEL = RepModel(
+    signal=fk.descent_signal,
+    counter=counter,
+    side=both_sides,
+    score=score,
+    key_landmarks=key_landmarks,
+    headline=headline,
+)
+
+EXERCISE = register_exercise(
+    Exercise(
+        name=NAME,
+        title="Squat",
+        description=(
+            "Counts two-legged squats and, per rep, measures depth, both knees' valgus (FPPA) and position over the "
+            "second toe, and sideways trunk lean at the deepest point, plus timing. Film from the front or rear with "
+            "the whole body in view; knee flexion needs a side view."
+        ),
+        kind="reps",
+        cutoff_hz=6.0,
+        metrics=METRICS,
+        thresholds=THRESHOLDS,
+        analyse=analyse,
+        table_columns=(
+            "depth_hip_drop_rel",
+            "knee_valgus_fppa_left_deg",
+            "knee_valgus_fppa_right_deg",
+            "knee_medial_offset_left_shank",
+            "knee_medial_offset_right_shank",
+            "trunk_lateral_lean_deg",
+            "eccentric_s",
+            "knee_flexion_deg",
+        ),
+        rep_model=REP_MODEL,
+        preferred_views=("front", "rear"),
+        key_series=key_series,
+    )
+)

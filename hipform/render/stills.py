@@ -1,0 +1,383 @@
+"""Still frames for the HTML report: each rep at its deepest point, skeleton and angle lines.
+
+The frame comes from the source video (decoded again, streaming, keeping only the frames
+needed) or, for a landmark-CSV input, is a blank canvas of the clip's size. The skeleton
+is drawn by :mod:`hipform.render.overlay`; this module adds the lines between the
+landmarks each reported metric uses (e.g. hip-knee-ankle and heel-toe for knee valgus)
+and prints the value the report holds. It draws, it does not measure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from hipform.landmarks import landmark_index
+from hipform.sequence import PoseSequence
+
+CANVAS_BGR = (236, 236, 236)
+"""Background of a still drawn without video (landmark-CSV input)."""
+
+MAX_STILL_WIDTH = 560
+"""Stills are scaled to at most this width (pixels) before embedding."""
+
+MAX_STILL_HEIGHT = 640
+"""... and at most this height (pixels)."""
+
+MAX_ZOOM = 2.0
+"""A small person is enlarged at most this much."""
+
+SEVERITY_BGR = {"fault": (40, 40, 220), "warn": (0, 150, 245), None: (60, 170, 60)}
+"""Line and label colour of a metric by the rep's verdict on it (BGR)."""
+
+LINE_RULES: tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = (
+    (("valgus", "fppa"), (("{s}_hip", "{s}_knee", "{s}_ankle"), ("{s}_heel", "{s}_foot_index"))),
+    (
+        ("over_toe", "toe_offset", "knee_offset", "medial_offset"),
+        (("{s}_knee", "{s}_foot_index"), ("{s}_heel", "{s}_foot_index")),
+    ),
+    (("pelvi", "hip_drop", "hip_line", "hips_level"), (("left_hip", "right_hip"),)),
+    (("lockout", "arch", "bridge"), (("{s}_shoulder", "{s}_hip", "{s}_knee"),)),
+    (("hip_extension", "thigh", "hip_ext"), (("{s}_hip", "{s}_knee"),)),
+    (("trunk", "lean", "hinge", "back"), (("mid_shoulder", "mid_hip"),)),
+    (("knee_flexion", "depth", "knee_angle", "knee_bend"), (("{s}_hip", "{s}_knee", "{s}_ankle"),)),
+    (("shank", "overstride"), (("{s}_knee", "{s}_ankle"),)),
+)
+"""Metric-name fragment -> polylines of landmarks drawn for it; ``{s}`` is the side."""
+
+
+@dataclass(frozen=True)
+class AngleLines:
+    """The lines to draw for one metric on one still.
+
+    Attributes
+    ----------
+    metric : str
+        Metric name.
+    text : str
+        Label with the reported value, e.g. ``"knee valgus 14.2°"``.
+    polylines : tuple of tuple of str
+        Landmark names joined in order (``mid_hip``/``mid_shoulder`` are midpoints).
+    severity : {"fault", "warn"} or None
+        The rep's verdict on this metric (sets the colour).
+    """
+
+    metric: str
+    text: str
+    polylines: tuple[tuple[str, ...], ...]
+    severity: str | None
+
+
+def lines_for_metric(metric: str, side: str | None) -> tuple[tuple[str, ...], ...]:
+    """Polylines of the landmarks a metric uses, for one side (both sides when unknown).
+
+    Parameters
+    ----------
+    metric : str
+        Metric name, e.g. ``"knee_valgus_deg"``.
+    side : str or None
+        ``"left"``, ``"right"``; ``"both"``/None draw both legs.
+
+    Returns
+    -------
+    tuple of tuple of str
+        Empty when the metric has no known drawing.
+    """
+    name = metric.lower()
+    named = [s for s in ("left", "right") if f"_{s}_" in f"_{name}_"]  # e.g. knee_valgus_fppa_left_deg
+    sides = tuple(named) if len(named) == 1 else (side,) if side in ("left", "right") else ("left", "right")
+    for fragments, polylines in LINE_RULES:
+        if any(f in name for f in fragments):
+            out: list[tuple[str, ...]] = []
+            for pl in polylines:
+                if any("{s}" in n for n in pl):
+                    out.extend(tuple(n.format(s=s) for n in pl) for s in sides)
+                else:
+                    out.append(pl)
+            return tuple(dict.fromkeys(out))
+    return ()
+
+
+def metric_label(metric: str, labels: Mapping[str, str] | None = None) -> str:
+    """Words for a metric: the exercise's label when known, else the name without unit suffix."""
+    if labels and labels.get(metric):
+        return labels[metric]
+    for suffix in ("_deg", "_rel", "_s", "_spm", "_px", "_m"):
+        if metric.endswith(suffix):
+            metric = metric[: -len(suffix)]
+            break
+    return metric.replace("_", " ")
+
+
+def format_value(metric: str, value: float) -> str:
+    """A reported value with its unit, e.g. ``14.2°`` or ``0.12 shank``."""
+    if metric.endswith("_deg"):
+        return f"{value:.1f}°"
+    if metric.endswith("_s"):
+        return f"{value:.2f} s"
+    return f"{value:.2f}"
+
+
+def angle_lines_for_item(
+    item: Mapping[str, Any],
+    metrics: Sequence[str],
+    labels: Mapping[str, str] | None = None,
+) -> list[AngleLines]:
+    """What to draw on a rep's (or step's) still: one entry per reported metric with a drawing.
+
+    Parameters
+    ----------
+    item : dict
+        A rep or step from ``report.json``.
+    metrics : sequence of str
+        Metric names to consider, in order (the exercise's table columns).
+    labels : mapping, optional
+        Metric name -> short label.
+
+    Returns
+    -------
+    list of AngleLines
+        Faulted metrics first, then the rest; metrics without a value are skipped.
+    """
+    sev: dict[str, str] = {}
+    for f in item.get("faults", []):
+        if f.get("metric") and sev.get(f["metric"]) != "fault":
+            sev[f["metric"]] = f["severity"]
+    out: list[AngleLines] = []
+    for m in metrics:
+        v = item.get("metrics", {}).get(m)
+        lines = lines_for_metric(m, item.get("side"))
+        if v is None or not lines:
+            continue
+        out.append(AngleLines(m, f"{metric_label(m, labels)} {format_value(m, float(v))}", lines, sev.get(m)))
+    out.sort(key=lambda a: {"fault": 0, "warn": 1}.get(a.severity or "", 2))
+    return out
+
+
+def landmark_xy(seq: PoseSequence, frame: int, name: str) -> np.ndarray:
+    """Pixel (x, y) of a landmark (or ``mid_hip``/``mid_shoulder``) in one frame; NaN if missing."""
+    if name.startswith("mid_"):
+        part = name[4:]
+        a = seq.xyz[frame, landmark_index(f"left_{part}"), :2]
+        b = seq.xyz[frame, landmark_index(f"right_{part}"), :2]
+        return (a + b) / 2.0
+    return seq.xyz[frame, landmark_index(name), :2]
+
+
+def draw_angle_lines(
+    img: np.ndarray,
+    seq: PoseSequence,
+    frame: int,
+    lines: Sequence[AngleLines],
+    zoom: float = 1.0,
+    origin: tuple[float, float] = (0.0, 0.0),
+) -> np.ndarray:
+    """Draw each metric's landmark lines and a legend with the reported values, in place.
+
+    Parameters
+    ----------
+    img : numpy.ndarray
+        (H, W, 3) BGR image, same size as the sequence's frames.
+    seq : PoseSequence
+        Landmarks in pixels.
+    frame : int
+        Frame index in ``seq``.
+    lines : sequence of AngleLines
+    zoom : float
+        Size of ``img`` relative to the clip's frames (landmark pixels are multiplied by it).
+    origin : tuple of float
+        Top-left corner (x, y) of ``img`` in the clip's frame pixels (when cropped).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``img``.
+    """
+    h, w = img.shape[:2]
+    scale = max(min(w, h) / 600.0, 0.5)
+    thick = max(2, round(3 * scale))
+    for a in lines:
+        colour = SEVERITY_BGR[a.severity]
+        for pl in a.polylines:
+            pts = zoom * (np.array([landmark_xy(seq, frame, n) for n in pl], dtype=float) - origin)
+            for p, q in zip(pts[:-1], pts[1:], strict=True):
+                if np.isfinite(p).all() and np.isfinite(q).all():
+                    cv2.line(img, _pt(p), _pt(q), colour, thick, cv2.LINE_AA)
+            for p in pts:
+                if np.isfinite(p).all():
+                    cv2.circle(img, _pt(p), thick + 2, colour, -1, cv2.LINE_AA)
+    _legend(img, [(a.text, SEVERITY_BGR[a.severity]) for a in lines], scale)
+    return img
+
+
+def _pt(p: np.ndarray) -> tuple[int, int]:
+    return (round(float(p[0])), round(float(p[1])))
+
+
+def _legend(img: np.ndarray, rows: Sequence[tuple[str, tuple[int, int, int]]], scale: float) -> None:
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    fs = max(0.45, 0.6 * scale)
+    th = max(1, round(1.5 * scale))
+    y = round(12 * scale) + 4
+    for text, colour in rows:
+        text = text.replace("°", " deg")  # Hershey fonts have no degree sign
+        (tw, tht), base = cv2.getTextSize(text, font, fs, th)
+        cv2.rectangle(img, (6, y), (14 + tw, y + tht + base + 8), (255, 255, 255), -1)
+        cv2.putText(img, text, (10, y + tht + 4), font, fs, colour, th, cv2.LINE_AA)
+        y += tht + base + 14
+
+
+def read_frames(video: str | Path, indices: Iterable[int]) -> dict[int, np.ndarray]:
+    """Decode a video once, keeping only the frames asked for (memory holds only those).
+
+    Parameters
+    ----------
+    video : str or Path
+    indices : iterable of int
+        0-based frame numbers.
+
+    Returns
+    -------
+    dict
+        Frame number -> BGR image; frames beyond the end are absent.
+    """
+    from hipform.video import iter_frames
+
+    wanted = set(indices)
+    out: dict[int, np.ndarray] = {}
+    if not wanted:
+        return out
+    last = max(wanted)
+    for fr in iter_frames(video):
+        if fr.index in wanted:
+            out[fr.index] = fr.bgr.copy()
+        if fr.index >= last:
+            break
+    return out
+
+
+def blank_frame(seq: PoseSequence) -> np.ndarray:
+    """A light-grey canvas the size of the clip's frames."""
+    w, h = seq.image_size
+    img = np.empty((h, w, 3), np.uint8)
+    img[:] = CANVAS_BGR
+    return img
+
+
+def crop_box(seq: PoseSequence, frame: int, margin: float = 0.2) -> tuple[int, int, int, int]:
+    """The part of a frame around the person: landmark bounding box plus a margin, in pixels.
+
+    Parameters
+    ----------
+    seq : PoseSequence
+    frame : int
+    margin : float
+        Added on every side, as a fraction of the box's longer side.
+
+    Returns
+    -------
+    tuple of int
+        (x0, y0, x1, y1) clamped to the frame; the whole frame when nobody was found.
+    """
+    w, h = seq.image_size
+    xy = seq.xyz[frame, :, :2]
+    ok = np.isfinite(xy).all(axis=1)
+    if not ok.any():
+        return 0, 0, w, h
+    lo, hi = xy[ok].min(axis=0), xy[ok].max(axis=0)
+    pad = margin * float(max(hi - lo))
+    x0, y0 = (max(0, int(v - pad)) for v in lo)
+    x1, y1 = min(w, int(hi[0] + pad) + 1), min(h, int(hi[1] + pad) + 1)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return 0, 0, w, h
+    return x0, y0, x1, y1
+
+
+def render_still(
+    base: np.ndarray,
+    seq: PoseSequence,
+    frame: int,
+    lines: Sequence[AngleLines],
+) -> np.ndarray:
+    """Skeleton (via the overlay module) and the metric lines on a crop of a frame around the person.
+
+    Parameters
+    ----------
+    base : numpy.ndarray
+        The video frame, or :func:`blank_frame`.
+    seq : PoseSequence
+        The cleaned landmarks the report was measured on.
+    frame : int
+        Frame index in ``seq``.
+    lines : sequence of AngleLines
+
+    Returns
+    -------
+    numpy.ndarray
+        A new BGR image of the person's surroundings, at most :data:`MAX_STILL_WIDTH`
+        wide and :data:`MAX_STILL_HEIGHT` high (drawn after scaling, so lines and text
+        stay legible).
+    """
+    from hipform.render import overlay
+
+    x0, y0, x1, y1 = crop_box(seq, frame)
+    crop = base[y0:y1, x0:x1]
+    h, w = crop.shape[:2]
+    zoom = min(MAX_ZOOM, MAX_STILL_WIDTH / w, MAX_STILL_HEIGHT / h)
+    size = (max(1, round(w * zoom)), max(1, round(h * zoom)))
+    img = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if zoom < 1 else cv2.INTER_LINEAR)
+    origin = (float(x0), float(y0))
+    overlay.draw_skeleton(img, zoom * (seq.xyz[frame, :, :2] - origin), seq.visibility[frame])
+    draw_angle_lines(img, seq, frame, lines, zoom, origin)
+    return img
+
+
+def encode_jpeg(img: np.ndarray, quality: int = 85) -> bytes:
+    """JPEG bytes of a BGR image."""
+    ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise ValueError("could not encode the still as JPEG")
+    return buf.tobytes()
+
+
+def frame_for_time(seq: PoseSequence, t_s: float) -> int:
+    """Index of the sequence frame nearest a reported time (seconds)."""
+    return seq.index_at(t_s)
+
+
+def still_times(report: Mapping[str, Any], max_steps_per_side: int = 2) -> list[tuple[str, dict[str, Any], float]]:
+    """Which stills to draw: every rep at its deepest point; for gait, a few steps at toe-off.
+
+    Parameters
+    ----------
+    report : dict
+        ``report.json`` content.
+    max_steps_per_side : int
+        Steps drawn per side for running / walking (the first scorable ones).
+
+    Returns
+    -------
+    list of (caption, item, time_s)
+    """
+    out: list[tuple[str, dict[str, Any], float]] = []
+    for r in report["reps"]:
+        out.append(
+            (
+                f"Rep {r['index']} ({r.get('side') or 'side unknown'}), deepest point at {r['bottom_s']:.2f} s",
+                r,
+                r["bottom_s"],
+            )
+        )
+    counts: dict[str, int] = {}
+    for s in report["steps"]:
+        side = s.get("side") or "?"
+        if not s.get("scorable", True) or s.get("to_s") is None or counts.get(side, 0) >= max_steps_per_side:
+            continue
+        counts[side] = counts.get(side, 0) + 1
+        out.append((f"Step {s['index']} ({side}), toe-off at {s['to_s']:.2f} s", s, s["to_s"]))
+    return out

@@ -1,0 +1,147 @@
+"""hipform compare: change per side and metric, judged against the smallest real change."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from hipform.cli import app
+from hipform.compare import compare_reports, rule_for, side_means, verdict
+from hipform.config import resolve_thresholds
+from hipform.errors import ConfigError, InputError
+from hipform.landmark_io import write_text_atomic
+from hipform.report_io import report_json_text
+from hipform.results import ExerciseOutcome, Fault, NotJudged, Rep, Report
+
+runner = CliRunner()
+
+
+def make_report(valgus_by_side, drop=None, exercise="single-leg-squat", not_judged=(), source="s.mp4"):
+    """A report with one rep per value: {"right": [17, 17]} -> two right reps of 17 deg."""
+    reps = []
+    for side, values in valgus_by_side.items():
+        for v in values:
+            m = {"knee_valgus_fppa_deg": v}
+            if drop is not None:
+                m["pelvic_drop_deg"] = drop
+            faults = [Fault("knee_valgus", "fault", v, 15.0, "knee caves", "knee_valgus_fppa_deg")] if v >= 15 else []
+            reps.append(Rep(len(reps) + 1, side, 1, 0.0, 1.0, 2.0, metrics=m, faults=faults))
+    out = ExerciseOutcome("front", 0.9, None, reps=reps, not_judged=[NotJudged(*n) for n in not_judged])
+    return Report(exercise, source, 30.0, 300, 10.0, out).to_dict()
+
+
+def find(comp, side, metric):
+    (c,) = [c for c in comp.changes if c.side == side and c.metric == metric]
+    return c
+
+
+def test_valgus_change_of_8_degrees_is_a_real_improvement():
+    comp = compare_reports(make_report({"right": [16.0, 18.0]}), make_report({"right": [9.0, 9.0]}))
+    c = find(comp, "right", "knee_valgus_fppa_deg")
+    assert (c.old, c.new, c.delta, c.n_old) == (17.0, 9.0, -8.0, 2)
+    assert c.verdict == "real improvement"
+    assert c.sentence() == "right knee valgus fppa 17.0° → 9.0°: a real improvement"
+
+
+def test_small_changes_are_within_measurement_error():
+    comp = compare_reports(make_report({"left": [12.0]}, drop=6.0), make_report({"left": [10.0]}, drop=5.0))
+    assert find(comp, "left", "knee_valgus_fppa_deg").verdict == "within measurement error"
+    drop = find(comp, "left", "pelvic_drop_deg")
+    assert drop.verdict == "within measurement error"
+    assert drop.sentence().startswith("left pelvic drop 6.0° → 5.0°: within measurement error")
+
+
+def test_getting_worse_is_called_a_worsening_and_direction_follows_the_measure():
+    comp = compare_reports(make_report({"left": [5.0]}), make_report({"left": [14.0]}))
+    assert find(comp, "left", "knee_valgus_fppa_deg").verdict == "real worsening"
+    hip_ext = rule_for("peak_hip_extension_deg")
+    assert hip_ext.better == "higher"
+    assert verdict(5.0, 12.0, hip_ext) == "real improvement"
+    assert verdict(12.0, 5.0, hip_ext) == "real worsening"
+    assert verdict(170.0, 176.0, rule_for("cadence_spm")) == "real increase"  # no better direction
+
+
+def test_sides_are_compared_separately():
+    comp = compare_reports(
+        make_report({"left": [6.0], "right": [17.0]}), make_report({"left": [6.0], "right": [8.0]})
+    )
+    assert find(comp, "left", "knee_valgus_fppa_deg").verdict == "within measurement error"
+    assert find(comp, "right", "knee_valgus_fppa_deg").verdict == "real improvement"
+
+
+def test_smallest_real_change_is_configurable_in_toml(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[compare]\nknee_valgus_fppa_deg = 10\n\n[single-leg-squat]\nknee_valgus_warn_deg = 9\n")
+    from hipform.compare import load_compare_config
+
+    overrides = load_compare_config(cfg)
+    comp = compare_reports(make_report({"right": [17.0]}), make_report({"right": [9.0]}), overrides)
+    c = find(comp, "right", "knee_valgus_fppa_deg")
+    assert c.smallest_real_change == 10.0 and c.verdict == "within measurement error"
+    # the same file still works for analyze: [compare] is not an unknown table
+    from hipform.config import load_toml
+    from hipform.exercises import get_exercise
+
+    specs = get_exercise("single-leg-squat").thresholds
+    th = resolve_thresholds("single-leg-squat", specs, load_toml(cfg), known_exercises=["single-leg-squat"])
+    assert th["knee_valgus_warn_deg"] == 9.0 and "knee_valgus_fppa_deg" not in th
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[compare]\nknee_valgus_fppa_deg = 0\n")
+    with pytest.raises(ConfigError, match="must be > 0"):
+        load_compare_config(bad)
+
+
+def test_different_exercises_are_refused():
+    with pytest.raises(InputError, match="different exercises"):
+        compare_reports(make_report({"left": [5.0]}), make_report({"left": [5.0]}, exercise="step-up"))
+
+
+def test_a_measure_not_judged_in_one_session_is_not_comparable_and_says_why():
+    new = make_report({"left": []}, not_judged=[("knee_valgus_fppa_deg", "needs a front or rear view")])
+    comp = compare_reports(make_report({"left": [12.0]}), new)
+    c = find(comp, "left", "knee_valgus_fppa_deg")
+    assert c.verdict == "not comparable"
+    assert "not measured in the new session: needs a front or rear view" in c.sentence()
+
+
+def test_side_means_skip_unscorable_reps_and_missing_values():
+    rep = make_report({"left": [10.0, 20.0]})
+    rep["reps"][1]["scorable"] = False
+    rep["reps"].append({**rep["reps"][0], "metrics": {"knee_valgus_fppa_deg": None}})
+    assert side_means(rep) == {("left", "knee_valgus_fppa_deg"): (10.0, 1)}
+
+
+def _write(folder, report):
+    write_text_atomic(folder / "report.json", json.dumps(report))
+    return folder
+
+
+def test_compare_command_prints_verdicts_and_writes_compare_html(tmp_path):
+    old = _write(tmp_path / "week1", make_report({"right": [17.0]}, drop=6.0, source="week1.mp4"))
+    new = _write(tmp_path / "week6", make_report({"right": [9.0]}, drop=5.0, source="week6.mp4"))
+    r = runner.invoke(app, ["compare", str(old), str(new / "report.json")])
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.output.split())
+    assert "right knee valgus fppa 17.0° → 9.0°: a real improvement" in out
+    assert "right pelvic drop 6.0° → 5.0°: within measurement error" in out
+    html = (new / "compare.html").read_text()
+    assert "a real improvement" in html and "within measurement error" in html
+    assert "http" not in html.replace("hipform", "") and "<script" not in html
+
+
+def test_compare_command_errors_are_one_line(tmp_path):
+    old = _write(tmp_path / "a", make_report({"right": [17.0]}))
+    other = _write(tmp_path / "b", make_report({"right": [9.0]}, exercise="step-up"))
+    r = runner.invoke(app, ["compare", str(old), str(other)])
+    assert r.exit_code != 0 and "different exercises" in r.output and "Traceback" not in r.output
+    r = runner.invoke(app, ["compare", str(old), str(tmp_path / "missing")])
+    assert r.exit_code != 0 and "report not found" in r.output
+
+
+def test_report_json_written_by_hipform_can_be_compared(tmp_path):
+    rep = Report("single-leg-squat", "x.mp4", 30.0, 1, 0.0, ExerciseOutcome("front", 1.0, reps=[]))
+    write_text_atomic(tmp_path / "r" / "report.json", report_json_text(rep))
+    r = runner.invoke(app, ["compare", str(tmp_path / "r"), str(tmp_path / "r"), "-o", str(tmp_path / "c.html")])
+    assert r.exit_code == 0 and (tmp_path / "c.html").is_file()
