@@ -753,6 +753,8 @@ def running(body: Body, fps: int, cadence: float, stance_frac: float,
                 r[f"shank_{s}"] = rig.seg(f"shank_{s}", sag_dir(thigh_a - knee_f))
                 plant = rr.heel_rise_deg * (1 - ramp(u / 0.8))
                 r[f"foot_{s}"] = rot(LEFT, plant)
+                # the toes leave the floor flat, then follow the foot
+                r[f"toes_{s}"] = rot(LEFT, plant * ramp(u / 0.25))
             arm_sw[side] = thigh_a
         for side, other in (("left", "right"), ("right", "left")):
             s = _sfx(side)

@@ -89,6 +89,7 @@ class ClipSpec:
     stance: str = "left"
     reps: list[dict] = field(default_factory=list)
     run: dict = field(default_factory=dict)
+    lead_s: float = 0.6
 
 
 def _sls_reps(valgus: list[float], drop: list[float], depth: float = 60.0,
@@ -101,14 +102,14 @@ def small_set() -> list[ClipSpec]:
     """The few clips committed to ``tests/data/rendered``."""
     return [
         ClipSpec("sls_front_left", "single-leg-squat", "front", stance="left",
-                 reps=_sls_reps([0, 6, 12, 18], [2, 4, 6, 8], depth=75.0)),
+                 reps=_sls_reps([0, 6, 12, 18], [2, 4, 6, 8], depth=75.0), lead_s=1.5),
         ClipSpec("sls_front_right", "single-leg-squat", "front", stance="right", yaw=0.0,
                  body="m-avg", palette="red", cam_height=1.1,
-                 reps=_sls_reps([18, 6, 0, 12], [8, 2, 4, 6], depth=70.0)),
+                 reps=_sls_reps([18, 6, 0, 12], [8, 2, 4, 6], depth=70.0), lead_s=1.5),
         ClipSpec("hipthrust_side", "hip-thrust", "side-left", size=LANDSCAPE, distance=2.2,
                  cam_height=0.55, body="m-tall-heavy", palette="grey",
                  reps=[{"deficit": 15, "arch": 0}, {"deficit": 6, "arch": 0},
-                       {"deficit": 0, "arch": 0}, {"deficit": -8, "arch": 8}]),
+                       {"deficit": 0, "arch": 0}, {"deficit": -8, "arch": 8}], lead_s=1.5),
         ClipSpec("running_side_60fps", "running", "side-right", fps=60, palette="green",
                  body="f-short-light", distance=3.0, cam_height=0.9,
                  run={"cadence": 170.0, "stance_frac": 0.36,
@@ -116,7 +117,7 @@ def small_set() -> list[ClipSpec]:
         ClipSpec("rdl_front_left", "single-leg-rdl", "front", stance="left", body="m-avg",
                  palette="grey", cam_height=1.0, distance=3.2,
                  reps=[{"hinge": 70, "rotation": 0}, {"hinge": 70, "rotation": 10},
-                       {"hinge": 65, "rotation": 20}]),
+                       {"hinge": 65, "rotation": 20}], lead_s=1.5),
     ]
 
 
@@ -382,11 +383,12 @@ def build_motion(spec: ClipSpec, body: Body) -> ex.Motion:
     if spec.exercise == "single-leg-squat":
         on_axis = clip_camera(spec, body, yaw=0.0)
         return ex.single_leg_squat(body, spec.fps, spec.stance, [dict(r) for r in spec.reps],
-                                   project=on_axis.project)
+                                   project=on_axis.project, lead_s=spec.lead_s)
     if spec.exercise == "single-leg-rdl":
-        return ex.single_leg_rdl(body, spec.fps, spec.stance, [dict(r) for r in spec.reps])
+        return ex.single_leg_rdl(body, spec.fps, spec.stance, [dict(r) for r in spec.reps],
+                                 lead_s=spec.lead_s)
     if spec.exercise == "hip-thrust":
-        return ex.hip_thrust(body, spec.fps, [dict(r) for r in spec.reps])
+        return ex.hip_thrust(body, spec.fps, [dict(r) for r in spec.reps], lead_s=spec.lead_s)
     if spec.exercise == "running":
         r = spec.run
         return ex.running(body, spec.fps, r["cadence"], r["stance_frac"], r["ext"], r["duration"])

@@ -53,6 +53,7 @@ PLAIN = {
     "knee_angle_top_deg": "hip-thrust knee angle at the top",
     "peak_hip_extension_deg": "peak thigh extension in stance",
     "stance_s": "stance time, s",
+    "cadence_spm": "cadence, steps/min",
 }
 
 
@@ -241,12 +242,21 @@ def collect(truth: dict, report: dict, model: str) -> tuple[list[Pair], ClipResu
 # ---------------------------------------------------------------------------------------
 # Statistics
 # ---------------------------------------------------------------------------------------
-def stats(measured: np.ndarray, true: np.ndarray) -> dict[str, float]:
-    """Bias, MAE, largest error, slope and r of measured against true."""
+def min_slope_range(metric: str) -> float:
+    """Smallest spread of true values over which a slope is worth reporting."""
+    if metric.endswith(("_rel", "_shank")):
+        return 0.05
+    if metric.endswith("_s"):
+        return 0.05
+    return 5.0
+
+
+def stats(measured: np.ndarray, true: np.ndarray, min_range: float = 1e-6) -> dict[str, float]:
+    """Bias, MAE, largest error, and (when the truth spreads enough) slope and r."""
     err = measured - true
     out = {"n": int(len(err)), "bias": float(err.mean()), "mae": float(np.abs(err).mean()),
            "max_abs": float(np.abs(err).max()), "slope": float("nan"), "r": float("nan")}
-    if len(true) >= 3 and np.ptp(true) > 1e-6:
+    if len(true) >= 3 and np.ptp(true) >= min_range:
         out["slope"] = float(np.polyfit(true, measured, 1)[0])
         if np.ptp(measured) > 1e-9:
             out["r"] = float(np.corrcoef(true, measured)[0, 1])
@@ -264,7 +274,7 @@ def summarise(pairs: list[Pair]) -> list[dict]:
         row = {"exercise": ex, "metric": metric, "model": model, "view": view, "n": len(ps),
                "true_range": [float(min(p.joint_centre for p in ps)), float(max(p.joint_centre for p in ps))]}
         for var in ("joint_centre", "surface"):
-            row[var] = stats(m, np.array([getattr(p, var) for p in ps]))
+            row[var] = stats(m, np.array([getattr(p, var) for p in ps]), min_slope_range(metric))
         rows.append(row)
     return rows
 
@@ -371,6 +381,12 @@ def plot(pairs: list[Pair], path: Path) -> None:
     plt.close(fig)
 
 
+def _rel(p: Path) -> str:
+    """``p`` relative to the repository when inside it."""
+    r = p.resolve()
+    return r.relative_to(REPO).as_posix() if r.is_relative_to(REPO) else str(p)
+
+
 def findings(rows: list[dict], counts: list[dict]) -> list[str]:
     """One plain sentence per measure (pooled over views) and one on counting."""
     out = []
@@ -429,7 +445,8 @@ def write_markdown(rows: list[dict], counts: list[dict], path: Path, plot_path: 
         "- **typical error** (mean absolute error): how far off a single reading is on average.",
         "- **slope**: how much of a real change hipform shows. 1.00 is perfect; 0.70 means a",
         "  true change of 10° shows up as 7°. Thresholds taken from the literature assume a",
-        "  slope near 1 and no bias.",
+        "  slope near 1 and no bias. Left out (–) when the true values spread too little to",
+        "  tell.",
         "- **n**: number of reps or steps compared.",
         "",
         "Only reps hipform counted and matched to a true rep enter the measure table; missed",
@@ -477,8 +494,8 @@ def write_markdown(rows: list[dict], counts: list[dict], path: Path, plot_path: 
         lines.append(f"| {c['clip']} | {c['exercise']} | {c['view']} | {c['fps']:g} | "
                      f"{c['counted']} of {c['true_count']} | {side} | {c['rep_side_correct'] or '–'} | {timing} |")
     if plot_path is not None and plot_path.exists():
-        rel = Path(*plot_path.resolve().parts[len(path.resolve().parent.parts):]) \
-            if plot_path.resolve().is_relative_to(path.resolve().parent) else plot_path
+        here = path.resolve().parent
+        rel = plot_path.resolve().relative_to(here) if plot_path.resolve().is_relative_to(here) else plot_path
         lines += ["", "## Measured against true", "",
                   "Each dot is one rep or step; on the dashed line hipform would equal the truth. "
                   "Filled dots use the joint-centre truth, hollow ones the skin-point truth.", "",
@@ -487,8 +504,7 @@ def write_markdown(rows: list[dict], counts: list[dict], path: Path, plot_path: 
         "",
         "## What was tested",
         "",
-        "Clips: " + ", ".join(f"`{d.relative_to(REPO) if d.resolve().is_relative_to(REPO) else d}`"
-                              for d in data_dirs) + ". Each clip's settings (body, clothing, camera "
+        "Clips: " + ", ".join(f"`{_rel(d)}`" for d in data_dirs) + ". Each clip's settings (body, clothing, camera "
         "height and angle, frame rate) and its truth are in the `<clip>.truth.json` beside it; "
         "`bench/README.md` documents the format and how to regenerate the clips.",
         "",

@@ -106,13 +106,20 @@ class NewestFrameSlot:
             self._error = error
             self._cond.notify_all()
 
+    @property
+    def finished(self) -> bool:
+        """True once the stream has ended and every frame offered has been taken or dropped."""
+        with self._cond:
+            return self._closed and self._frame is None
+
     def get(self, timeout: float | None = None) -> CapturedFrame | None:
         """Take the newest unread frame, waiting for one.
 
         Returns
         -------
         CapturedFrame or None
-            None when the stream has ended normally (or ``timeout`` passed).
+            None when the stream has ended normally or ``timeout`` passed (tell the two
+            apart with :attr:`finished`).
 
         Raises
         ------
@@ -158,6 +165,7 @@ class LiveSource:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._opened = False
+        self._preview: np.ndarray | None = None
 
     # statistics
     @property
@@ -181,6 +189,15 @@ class LiveSource:
         if not self._opened:
             self._open()
             self._opened = True
+
+    def preview(self) -> np.ndarray | None:
+        """A frame read when the source was opened (to warm up the pose model), or None."""
+        return self._preview
+
+    @property
+    def finished(self) -> bool:
+        """True once the stream has ended and no unread frame is left."""
+        return self._slot.finished
 
     def start(self) -> None:
         """Open the device (or file) if needed and start the capture thread."""
@@ -297,6 +314,9 @@ class CameraSource(LiveSource):
         fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
         self.fps = fps if math.isfinite(fps) and 1.0 <= fps <= 1000.0 else DEFAULT_CAMERA_FPS
         self.size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH) or 0), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT) or 0))
+        ok, bgr = cap.read()
+        if ok and bgr is not None and bgr.size:
+            self._preview = bgr
         self._cap = cap
 
     def _run(self) -> None:
@@ -365,6 +385,12 @@ class ClipCamera(LiveSource):
             raise CameraError(str(e)) from None
         self.fps = self._video.info.fps
         self.size = self._video.info.size
+        cap = cv2.VideoCapture(str(self.path))
+        try:
+            ok, bgr = cap.read()
+            self._preview = bgr if ok and bgr is not None and bgr.size else None
+        finally:
+            cap.release()
 
     def _run(self) -> None:
         video = self._video

@@ -376,7 +376,7 @@ def live(
         Path | None,
         typer.Option(
             "--out", "-o",
-            help="Report folder [default: <clip stem>_live_hipform/ next to --source, else hipform_live_<time>/].",
+            help="Report folder (default: <clip stem>_live_hipform/ next to --source, else hipform_live_<time>/).",
         ),
     ] = None,
     single_leg: Annotated[

@@ -43,6 +43,9 @@ force-plate contact (150 Hz markers)."""
 TO_TOL_LEG = 0.02
 """Toe-off: the toe rises this far above its ground level (leg lengths)."""
 
+NOISE_MARGIN = 3.0
+"""The toe-off height threshold is at least this many noise SDs of the smoothed toe height."""
+
 LABEL_TRUST = 0.9
 """Share of contacts whose left/right label must agree with the steps' alternation for the
 labels to be trusted as they are; below it each contact's side comes from the alternation."""
@@ -96,8 +99,11 @@ class Stance:
 
     @property
     def leg(self) -> str:
-        """Landmark side whose track was measured (differs from ``side`` when the pose
-        model had the legs' labels swapped at this contact)."""
+        """Landmark side whose track was measured.
+
+        It differs from ``side`` when the pose model had the legs' labels swapped at
+        this contact.
+        """
         return self.track or self.side
 
     @property
@@ -305,9 +311,12 @@ def zeni_peaks(y: np.ndarray, period_samples: float) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- refinement
-def _crossing(t: np.ndarray, h: np.ndarray, level: float, start: int, stop: int, rising: bool) -> float | None:
-    """First sub-frame time in frames [start, stop) where ``h`` crosses ``level``."""
-    for i in range(max(start, 1), min(stop, len(h))):
+def _crossing(
+    t: np.ndarray, h: np.ndarray, level: float, start: int, stop: int, rising: bool, last: bool = False
+) -> float | None:
+    """First (or ``last``) sub-frame time in frames [start, stop) where ``h`` crosses ``level``."""
+    idx = range(max(start, 1), min(stop, len(h)))
+    for i in reversed(idx) if last else idx:
         a, b = h[i - 1], h[i]
         if not (np.isfinite(a) and np.isfinite(b)):
             continue
@@ -332,6 +341,7 @@ def refine_event(
     noise: float,
     tol: float = CONTACT_TOL_LEG,
     extrapolate: bool = False,
+    last: bool = False,
 ) -> tuple[float, float] | None:
     """The moment a foot leaves (``rising``) or reaches its ground level, sub-frame.
 
@@ -354,13 +364,19 @@ def refine_event(
         Noise SD of ``h`` (leg lengths), for the uncertainty.
     tol : float
         Crossing height above ground, leg lengths.
+    extrapolate : bool
+        Move the event from the ``tol`` crossing back to ground level along the
+        foot's vertical velocity (at most one frame).
+    last : bool
+        Take the last crossing in the range instead of the first (a toe-off is the
+        rise that leads into the swing, not an earlier wobble).
 
     Returns
     -------
     (float, float) or None
         Event time and its SD in seconds, or None when there is no crossing.
     """
-    tc = _crossing(t, h, ground + tol, start, stop, rising)
+    tc = _crossing(t, h, ground + tol, start, stop, rising, last)
     if tc is None:
         return None
     v = abs(_velocity_at(t, h, tc))
@@ -533,7 +549,9 @@ def _refine_track(sig: GaitSignals, side: str, ics: np.ndarray, period_s: float)
             g_toe = _stance_ground(toe, ic, to + 1)
             seg = toe[ic : to + 1]
             i_flat = ic + (int(np.nanargmin(seg)) if np.isfinite(seg).any() else 0)
-            to_ref = refine_event(t, toe, g_toe, i_flat + 1, to + int(0.2 * n_per) + 1, True, noise_h, TO_TOL_LEG)
+            tol = max(TO_TOL_LEG, NOISE_MARGIN * noise_h)  # stay above the landmark jitter
+            stop = to + int(0.2 * n_per) + 1
+            to_ref = refine_event(t, toe, g_toe, i_flat + 1, stop, True, noise_h, tol, last=True)
         if to_ref is not None and to_ref[0] <= ic_ref[0]:
             to_ref = None
         to_ev = GaitEvent(to_ref[0], to_ref[1], float(t[to])) if to_ref else GaitEvent(np.nan, np.nan, np.nan)

@@ -19,10 +19,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,13 +50,18 @@ LIVE_JSON = "live.json"
 CUE_HOLD_S = 3.0
 """Seconds a cue stays on screen after the rep that triggered it."""
 
-SCORING_CONTEXT_S = 30.0
-"""Seconds of landmarks before a rep's start that its scoring sees (bounds the cost)."""
+SCORING_CONTEXT_S = 10.0
+"""Seconds of landmarks before a rep's start that its scoring and the exercise's whole-clip
+checks see: enough for the standing baseline and the camera view, and it bounds the time a
+rep's cue takes (about 30-60 ms at 30 fps on a busy 2-core machine)."""
 
 LIVE_NUM_POSES = 1
 """People the pose model looks for per frame live. With one, MediaPipe follows that person
 from frame to frame and runs its person detector only when it loses them, which roughly
 halves the time per frame; the subject is whoever the detector finds first."""
+
+WARM_UP_RUNS = 3
+"""Pose-model runs on the preview frame before the session starts."""
 
 LATENCY_WINDOW = 30
 """Frames over which the on-screen latency is the median."""
@@ -304,6 +311,7 @@ class LiveAnalyser:
         """Measures withheld at the last rep, and why (view, frame rate, camera angle...)."""
         self._windows: list[RepWindow] = []
         self.signal_values = _Growing(())
+        """The rep signal fed to the counter, one value per recorded frame."""
         joints = _ANGLES_BY_EXERCISE.get(self.exercise.name, ("knee",))
         self._angle_triples = [
             (f"{side[0].upper()} {joint}", *_joint_triple(side, joint))
@@ -617,7 +625,7 @@ class SessionOutcome:
     analyser: LiveAnalyser
     stats: LiveStats
     ended_by: str
-    """``end of clip``, ``quit``, ``interrupted``, ``camera lost`` or ``camera not opened``."""
+    """``end of clip``, ``quit``, ``interrupted``, ``camera lost``, ``camera not opened`` or ``frame limit``."""
     error: CameraError | None = None
 
 
@@ -702,6 +710,28 @@ def render_frame(
     return img
 
 
+class _CtrlC:
+    """While active (main thread only), the first Ctrl-C sets :attr:`pressed` instead of raising."""
+
+    def __init__(self) -> None:
+        self.pressed = threading.Event()
+        self._previous: Any = None
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        if self.pressed.is_set():
+            raise KeyboardInterrupt
+        self.pressed.set()
+
+    def __enter__(self) -> _CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
 class LiveSession:
     """Run the live loop: newest frame -> pose -> analysis -> overlay/cue, until the end.
 
@@ -758,10 +788,20 @@ class LiveSession:
         return self._tracker.update(detect_all(frame.bgr, frame.t_s))
 
     def warm_up(self) -> None:
-        """Run the model once on a blank frame so the first real frame is not slow."""
+        """Run the model on the source's preview frame before capture starts.
+
+        The first inferences of each of MediaPipe's two models (person detector, then
+        landmarks) are several times slower than the rest; doing them here keeps the
+        first frames of the session from being dropped.
+        """
         detect_all = getattr(self.backend, "detect_all", None)
-        if detect_all is not None and self.backend.__class__.__name__ != "ReplayBackend":
-            detect_all(np.zeros((256, 256, 3), np.uint8), -1.0)
+        if detect_all is None or self.backend.__class__.__name__ == "ReplayBackend":
+            return
+        img = self.source.preview()
+        if img is None:
+            img = np.zeros((256, 256, 3), np.uint8)
+        for k in range(WARM_UP_RUNS):
+            detect_all(img, -1.0 + 0.001 * k)
 
     def process(self, frame: CapturedFrame) -> FrameState:
         """Analyse one frame (and draw it when a window or ``draw`` asks for it)."""
@@ -787,6 +827,21 @@ class LiveSession:
                 self.on_rep(state.rep)
         return state
 
+    def _loop(self, ctrl_c: _CtrlC) -> str:
+        """Process the newest frames until something ends the session; returns what did."""
+        while self.max_frames is None or self.stats.processed < self.max_frames:
+            if ctrl_c.pressed.is_set():
+                return "interrupted"
+            frame = self.source.next_frame(timeout=0.2)
+            if frame is None:
+                if self.source.finished:
+                    return "end of clip"
+                continue
+            self.process(frame)
+            if self.display is not None and self.last_image is not None and not self.display.show(self.last_image):
+                return "quit"
+        return "frame limit"
+
     def current_fps(self) -> float:
         """Frames processed per second over the last frames."""
         d = self._recent_done
@@ -801,7 +856,10 @@ class LiveSession:
         return self.source.dropped / c if c else 0.0
 
     def run(self) -> SessionOutcome:
-        """Run until the clip ends, the user quits, or the camera is lost.
+        """Run until the clip ends, the user quits (q or Ctrl-C), or the camera is lost.
+
+        The first Ctrl-C ends the session cleanly (the caller then writes the report); a
+        second one interrupts at once.
 
         Returns
         -------
@@ -810,28 +868,23 @@ class LiveSession:
         """
         t0 = time.perf_counter()
         ended_by, error = "end of clip", None
-        try:
-            self.warm_up()
-            self.source.start()
-            while self.max_frames is None or self.stats.processed < self.max_frames:
-                frame = self.source.next_frame()
-                if frame is None:
-                    break
-                self.process(frame)
-                if self.display is not None and self.last_image is not None and not self.display.show(self.last_image):
-                    ended_by = "quit"
-                    break
-        except CameraError as e:
-            ended_by, error = ("camera lost" if self.source.captured else "camera not opened"), e
-        except KeyboardInterrupt:
-            ended_by = "interrupted"
-        finally:
-            self.source.close()
-            if self.display is not None:
-                self.display.close()
-            self.stats.wall_s = time.perf_counter() - t0
-            self.stats.captured = self.source.captured
-            self.stats.dropped = self.source.captured - self.stats.processed
+        with _CtrlC() as ctrl_c:
+            try:
+                self.source.open()
+                self.warm_up()
+                self.source.start()
+                ended_by = self._loop(ctrl_c)
+            except CameraError as e:
+                ended_by, error = ("camera lost" if self.source.captured else "camera not opened"), e
+            except KeyboardInterrupt:
+                ended_by = "interrupted"
+            finally:
+                self.source.close()
+                if self.display is not None:
+                    self.display.close()
+                self.stats.wall_s = time.perf_counter() - t0
+                self.stats.captured = self.source.captured
+                self.stats.dropped = self.source.captured - self.stats.processed
         return SessionOutcome(self.analyser, self.stats, ended_by, error)
 
 
@@ -912,11 +965,6 @@ def session_line(outcome: SessionOutcome) -> str:
         f"{st.processed} analysed, {st.dropped} dropped ({100 * st.dropped_share:.0f}%); latency median "
         f"{st.latency_percentile(50):.0f} ms, p95 {st.latency_percentile(95):.0f} ms; ended: {outcome.ended_by}"
     )
-
-
-def thresholds_summary(thresholds: Mapping[str, float]) -> str:
-    """Short text of the thresholds in force (for the start banner)."""
-    return ", ".join(f"{k}={v:g}" for k, v in sorted(thresholds.items()))
 
 
 # ---------------------------------------------------------------------------------

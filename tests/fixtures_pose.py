@@ -34,22 +34,31 @@ def shared_clip(name: str) -> Path:
     return path
 
 
-@functools.cache
 def clip_detections(name: str, model: str = "full"):
     """Every candidate pose of every frame of a real clip (MediaPipe, 3 poses), memoised."""
+    return _clip_detections(name, model)
+
+
+def subject_sequence(name: str, model: str = "full"):
+    """The chosen subject's :class:`PoseSequence` of a real clip, memoised."""
+    return _subject_sequence(name, model)
+
+
+@functools.cache
+def _clip_detections(name: str, model: str):
     from hipform.backends import get_backend
     from hipform.extract import detect_clip
 
+    path = shared_clip(name)
     with get_backend("mediapipe", model=model, num_poses=3) as backend:
-        return detect_clip(shared_clip(name), backend)
+        return detect_clip(path, backend)
 
 
 @functools.cache
-def subject_sequence(name: str, model: str = "full"):
-    """The chosen subject's :class:`PoseSequence` of a real clip, memoised."""
+def _subject_sequence(name: str, model: str):
     from hipform.extract import poses_from_detections
 
-    return poses_from_detections(clip_detections(name, model))
+    return poses_from_detections(_clip_detections(name, model))
 
 
 def hip_centre(poses: list[FramePose]) -> np.ndarray:

@@ -108,3 +108,14 @@ def test_live_value_is_placed_at_the_joint_its_label_names():
     assert anchor_landmark("left knee valgus") == "left_knee"
     assert anchor_landmark("right thigh angle") == "right_hip"
     assert anchor_landmark("pelvic rotation") == "mid_hip"
+
+
+def test_timeline_of_steps_counts_contacts_and_survives_a_missing_toe_off():
+    steps = [
+        {"index": 1, "side": "left", "ic_s": 1.0, "to_s": 1.3, "faults": []},
+        {"index": 2, "side": "right", "ic_s": 1.6, "to_s": None, "faults": []},
+    ]
+    tl = OverlayTimeline({"reps": [], "steps": steps}, None)
+    assert tl.state(0, 1.1).counts == {"left": 1, "right": 0}
+    s = tl.state(0, 2.0)
+    assert s.counts == {"left": 1, "right": 1} and s.kind == "step" and s.fault is None

@@ -44,16 +44,20 @@ def write_empty_video(path: Path, frames: int = 20, size: tuple[int, int] = (160
     return path
 
 
-def half_size_copy(src: Path, dst: Path) -> Path:
-    """The real walking clip at half size (same frames, same fps): a real video, faster to score."""
+def half_size_copy(src: Path, dst: Path, start: int = 0, stop: int = 10**9) -> Path:
+    """Frames [start, stop) of a real clip at half size, same fps: a real video, faster to score."""
     cap = cv2.VideoCapture(str(src))
     fps = cap.get(cv2.CAP_PROP_FPS)
     w = h = None
     writer = None
+    i = -1
     while True:
         ok, frame = cap.read()
-        if not ok:
+        i += 1
+        if not ok or i >= stop:
             break
+        if i < start:
+            continue
         if writer is None:
             h, w = frame.shape[0] // 2, frame.shape[1] // 2
             writer = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
@@ -73,7 +77,7 @@ def mixed_folder(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("clips")
     if WALK_VIDEO.is_file():
         (d / "video").mkdir()
-        half_size_copy(WALK_VIDEO, d / "video" / "walk.mp4")
+        half_size_copy(WALK_VIDEO, d / "video" / "walk.mp4", 50, 205)  # the walker's part
     write_run_csv(d / "run_a.csv", 1)
     write_run_csv(d / "deeper" / "run_b.csv", 2, 165, -1)
     (d / "corrupt.mp4").write_bytes(np.random.default_rng(1).bytes(4096))
@@ -90,6 +94,7 @@ def first_run(mixed_folder, tmp_path_factory):
     return out, res
 
 
+@pytest.mark.slow
 def test_batch_ok_and_failed_rows(first_run, mixed_folder):
     out, res = first_run
     rows = {r["clip"]: r for r in read_summary(out / "summary.csv")}
@@ -119,6 +124,7 @@ def test_batch_ok_and_failed_rows(first_run, mixed_folder):
     assert int(rows["run_a.csv"]["faults_asymmetry"]) >= 1
 
 
+@pytest.mark.slow
 def test_rerun_skips_clips_without_pose_work(first_run, mixed_folder, monkeypatch):
     out, _ = first_run
     before = (out / "summary.csv").read_text()
@@ -185,10 +191,11 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "hipform", *args]
 
 
+@pytest.mark.slow
 def test_killed_batch_resumes_to_the_same_summary(tmp_path):
     clips = tmp_path / "clips"
     write_run_csv(clips / "a_run.csv", 5)
-    write_empty_video(clips / "b_nobody.mp4", frames=45, size=(320, 240))  # slow enough to be killed in
+    write_empty_video(clips / "b_nobody.mp4", frames=20)  # slow enough to be killed in
     write_run_csv(clips / "c_run.csv", 6, 180)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}

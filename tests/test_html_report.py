@@ -249,17 +249,18 @@ def test_steps_page_has_one_row_per_step_and_left_right_plots():
 
 
 def test_batch_report_page_has_a_row_per_clip_and_a_hip_extension_plot(tmp_path):
-    for name, shift in (("run1", 0.0), ("run2", 3.0)):
+    # the layout `hipform batch` writes: <clip path with . -> _>/report.json and summary.csv
+    for name, shift in (("day1/run1", 0.0), ("day2/run2", 3.0)):
         rep = _steps_report()
         for s in rep["steps"]:
             s["metrics"]["peak_hip_extension_deg"] += shift
-        write_text_atomic(tmp_path / f"{name}_hipform" / "report.json", _json(rep))
+        write_text_atomic(tmp_path / f"{name}_mp4" / "report.json", _json(rep))
     with (tmp_path / "summary.csv").open("w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["clip", "exercise", "status", "out_dir"])
-        w.writerow(["run1.mp4", "running", "ok", "run1_hipform"])
-        w.writerow(["run2.mp4", "running", "ok", "run2_hipform"])
-        w.writerow(["broken.mp4", "running", "error: no person", ""])
+        w.writerow(["clip", "status", "error", "view", "cadence_spm", "peak_hip_extension_left_deg"])
+        w.writerow(["day1/run1.mp4", "ok", "", "side-left", "120", "12.5"])
+        w.writerow(["day2/run2.mp4", "ok", "", "side-left", "120", "15.5"])
+        w.writerow(["broken.mp4", "error", "nobody was detected", "", "", ""])
     r = CliRunner().invoke(app, ["report", str(tmp_path)])
     assert r.exit_code == 0, r.output
     html = (tmp_path / "summary.html").read_text()

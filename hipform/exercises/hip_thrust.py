@@ -11,7 +11,8 @@ Per rep, at the top:
   straight line (side view);
 - ``back_arch_deg``: how far the line goes past straight (side view);
 - ``knee_angle_top_deg``: angle(hip, knee, ankle), about 90 with vertical shins (side view);
-- ``head_trunk_deg``: head line (shoulder -> ear) against the trunk line, positive with the
+- ``head_trunk_deg``: how far the head turned against the trunk between rest before the
+  rep and the top (head line shoulder -> ear against the trunk line), positive with the
   chin toward the chest (side view);
 - ``pelvic_tilt_deg``: hip line against horizontal on screen (front or rear view).
 
@@ -47,7 +48,7 @@ from hipform.exercises.hinge_geometry import (
     signed_hip_angle_deg,
     unit,
 )
-from hipform.exercises.repflow import analyse_reps
+from hipform.exercises.repflow import analyse_reps, baseline_slice
 from hipform.geometry import distance, nanmedian_safe
 from hipform.landmarks import other_side
 from hipform.reps import CounterConfig, RepWindow
@@ -137,8 +138,9 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         "head_trunk_deg", "deg",
-        "head line (mid-shoulder to mid-ear) against the trunk line (mid-hip to mid-shoulder) at the top; "
-        "positive = chin toward the chest, negative = head dropped back",
+        "how far the head turned against the trunk from rest before the rep to the top: angle between the "
+        "trunk line (mid-hip to mid-shoulder) and the head line (mid-shoulder to mid-ear), top minus rest; "
+        "positive = chin toward the chest, negative = head tipped back; 0 = head moved with the trunk",
         "sagittal", "head°",
     ),
     MetricSpec(
@@ -313,6 +315,20 @@ def measure_top(seq: PoseSequence, i: int, side: str | None) -> dict[str, float 
     return {k: (float(v) if v is not None and np.isfinite(v) else None) for k, v in out.items()}
 
 
+def head_angle_at_start(seq: PoseSequence, window: RepWindow) -> float:
+    """Head-trunk angle (deg, on screen) at rest before a rep: where the hip angle is lowest.
+
+    Looks at up to 1 s before the rep's start (and the start itself) and takes the frame
+    with the smallest hip angle, the resting bottom position.
+    """
+    base = baseline_slice(seq, window, None, span_s=1.0)
+    idx = np.arange(len(seq))[base]
+    sig = thrust_signal_deg(seq.take(base))
+    j = int(idx[np.nanargmin(sig)]) if np.isfinite(sig).any() else seq.index_at(window.start_s)
+    hip, sh, ear = (mid_or_either(seq, p)[j] for p in ("hip", "shoulder", "ear"))
+    return float(head_trunk_deg(hip, sh, ear, IMAGE_UP_2D))
+
+
 def _fault(code: str, metric: str, sev: str | None, value: float, warn: float, fault: float, msg: str) -> Fault | None:
     if sev is None:
         return None
@@ -382,6 +398,9 @@ def score_rep(seq: PoseSequence, window: RepWindow, ctx: RepContext) -> RepScore
     for name in per_frame[0]:
         v = nanmedian_safe(np.array([np.nan if d[name] is None else d[name] for d in per_frame], float))
         values[name] = v if np.isfinite(v) else None
+    start_head = head_angle_at_start(seq, window)
+    head = values["head_trunk_deg"]
+    values["head_trunk_deg"] = head - start_head if head is not None and np.isfinite(start_head) else None
     return RepScore(
         metrics=values,
         faults=thrust_faults(values, ctx.side, ctx.index, ctx.thresholds),

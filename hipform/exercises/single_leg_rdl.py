@@ -7,8 +7,7 @@ rep is the one whose foot stays put while the free foot swings back.
 Per rep, at the deepest point of the hinge:
 
 - ``trunk_angle_deg``: trunk (mid-hip -> mid-shoulder) from vertical. Side view: on
-  screen. Other views: from MediaPipe's world landmarks, against the person's own standing
-  body axis (the world axes follow the camera, not gravity).
+  screen. Other views: from the trunk's foreshortening against standing (level camera).
 - ``pelvic_rotation_deg``: elevation of the stance-hip -> free-hip line above horizontal,
   relative to standing (the hips "opening"); world landmarks in any view, or the hip line
   on screen from a square front/rear view.
@@ -348,7 +347,8 @@ def measure_pelvis(
     up = standing_up_axis(seq, base) if world else IMAGE_UP_2D
     elev = hip_line_elevation_deg(points(seq, f"{stance}_hip", world), points(seq, f"{free}_hip", world), up)
     elev0 = nanmedian_safe(elev[base])
-    m.set(name, float(elev[i] - elev0) if np.isfinite(elev0) else None, "no standing frames before the rep")
+    bottom = nanmedian_safe(elev[near])  # median over +-0.15 s: one noisy frame does not decide
+    m.set(name, bottom - elev0 if np.isfinite(elev0) else None, "no standing frames before the rep")
 
 
 def measure_knee(
@@ -372,8 +372,8 @@ def trunk_angle_track(seq: PoseSequence, base: slice | np.ndarray, view: str) ->
     from the trunk's foreshortening, ``arccos(ratio / standing ratio)`` where ratio is
     :func:`~hipform.exercises.hinge_geometry.trunk_height_ratio` (trunk height over
     stance-leg height, both vertical on screen) and the standing ratio is its median over
-    ``base``. A level camera is assumed: a raised camera sees a hinge toward it as shallower
-    and one away from it as deeper. MediaPipe's world depth was not used: on a rendered
+    ``base``. A level camera is assumed: a raised camera biases it by 10-20° (pose2sim clips,
+    synthetic raised views). MediaPipe's world depth was not used: on a rendered
     front view with known angles it read a 64-67° hinge as 31-35°.
     """
     if view in SIDE_VIEWS:
@@ -403,7 +403,8 @@ def standing_frames(seq: PoseSequence, window: RepWindow, base: slice, tolerance
     The rep counter's baseline window can reach into the start of the hinge (a rep starts
     when the trunk leaves the top band). With world landmarks, keep the frames in which
     the body is tallest (mid-ankle to mid-shoulder distance within ``tolerance`` of its
-    largest value): hinging shortens it whatever the camera angle. Without them, keep the
+    largest value, or within three times its frame-to-frame jitter when the landmarks are
+    noisier than that): hinging shortens it whatever the camera angle. Without them, keep the
     frames whose hinge signal is within 15% of the rep's excursion from its lowest value.
 
     Returns
@@ -418,7 +419,11 @@ def standing_frames(seq: PoseSequence, window: RepWindow, base: slice, tolerance
             axis=-1,
         )[idx]
         if np.isfinite(tall).any():
-            keep = idx[tall >= np.nanmax(tall) * (1.0 - tolerance)]
+            # widen the band to the frame-to-frame jitter of the length (noisy landmarks)
+            steps = np.diff(tall[np.isfinite(tall)])
+            jitter = float(np.median(np.abs(steps))) / 0.6745 if steps.size else 0.0
+            top = np.nanmax(tall)
+            keep = idx[tall >= top - max(tolerance * top, 3.0 * jitter)]
             return keep if keep.size >= 3 else idx[np.argsort(-np.nan_to_num(tall, nan=-1.0))[:3]]
         return idx
     sig = hinge_signal_deg(seq)

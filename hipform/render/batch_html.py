@@ -102,8 +102,10 @@ def _read(path: Path) -> dict[str, Any] | None:
 def find_report(folder: Path, row: dict[str, str]) -> Path | None:
     """The ``report.json`` a summary row points at, or None.
 
-    Looks at path-like columns (:data:`PATH_COLUMNS`), then at ``<clip stem>_hipform/``
-    and ``<clip stem>/`` inside the batch folder.
+    Looks at path-like columns (:data:`PATH_COLUMNS`), then, from the clip column, at
+    the folder ``hipform batch`` writes (``a/b.mp4`` -> ``a/b_mp4/``), at
+    ``<clip stem>_hipform/`` (``analyze``'s default) and at ``<clip stem>/``, all inside
+    the batch folder.
     """
     candidates: list[Path] = []
     for c in PATH_COLUMNS:
@@ -111,8 +113,12 @@ def find_report(folder: Path, row: dict[str, str]) -> Path | None:
             candidates.append(Path(row[c]))
     for c in CLIP_COLUMNS:
         if row.get(c):
-            stem = Path(row[c]).stem
-            candidates += [Path(f"{stem}_hipform"), Path(stem)]
+            clip = Path(row[c])
+            candidates += [
+                clip.parent / clip.name.replace(".", "_"),
+                clip.parent / f"{clip.stem}_hipform",
+                clip.parent / clip.stem,
+            ]
             break
     for cand in candidates:
         for base in (cand, folder / cand):
@@ -175,7 +181,7 @@ def render_batch_html(batch: Batch) -> str:
         f'<p class="note">{esc(batch.folder)}: {len(batch.rows)} clips; '
         f"{sum(r is not None for r in batch.reports)} with a report.</p>",
     ]
-    head = "".join(f"<th>{esc(c)}</th>" for c in batch.columns) + "<th>report</th>"
+    head = "<th>report</th>" + "".join(f"<th>{esc(c)}</th>" for c in batch.columns)
     rows = []
     for i, row in enumerate(batch.rows):
         cells = "".join(
@@ -189,8 +195,8 @@ def render_batch_html(batch: Batch) -> str:
         if rp is not None and (rp.parent / "report.html").is_file():
             rel = _relative(rp.parent / "report.html", batch.folder)
             link = f'<a href="{esc(rel)}">report.html</a>'
-        rows.append(f'<tr class="clip {_row_class(row)}">{cells}<td>{link}</td></tr>')
-    parts.append(f'<h2>Clips</h2><table id="clips"><tr>{head}</tr>{"".join(rows)}</table>')
+        rows.append(f'<tr class="clip {_row_class(row)}"><td>{link}</td>{cells}</tr>')
+    parts.append(f'<h2>Clips</h2><div class="wide"><table id="clips"><tr>{head}</tr>{"".join(rows)}</table></div>')
     hip = hip_extension_by_side(batch)
     parts.append("<h2>Hip extension by side across clips</h2>")
     if not hip:

@@ -46,7 +46,7 @@ figure img{max-width:100%;height:auto;display:block}figcaption{font-size:.85em;c
 .side-plots figure{max-width:470px}
 .real-improvement{color:#2e7d32;font-weight:bold}.real-worsening{color:#b3261e;font-weight:bold}
 .within-error{color:#666}.real-change{color:#1f4e9a;font-weight:bold}
-footer{margin-top:32px;font-size:.8em;color:#777}
+footer{margin-top:32px;font-size:.8em;color:#777}.wide{overflow-x:auto}
 """
 
 
@@ -235,7 +235,7 @@ def items_section(report: Mapping[str, Any], exercise: Exercise) -> str:
     header = "".join(f"<th>{esc(h)}</th>" for h in head)
     title = "Steps" if steps else "Reps"
     table = f'<table class="items" id="items"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-    return f"<h2>{title}</h2>{table}"
+    return f'<h2>{title}</h2><div class="wide">{table}</div>'
 
 
 def side_means_section(report: Mapping[str, Any], exercise: Exercise) -> str:

@@ -45,7 +45,7 @@ LINE_RULES: tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = (
     (("lockout", "arch", "bridge"), (("{s}_shoulder", "{s}_hip", "{s}_knee"),)),
     (("hip_extension", "thigh", "hip_ext"), (("{s}_hip", "{s}_knee"),)),
     (("trunk", "lean", "hinge", "back"), (("mid_shoulder", "mid_hip"),)),
-    (("knee_flexion", "depth", "knee_angle", "knee_bend"), (("{s}_hip", "{s}_knee", "{s}_ankle"),)),
+    (("knee_flexion", "knee_angle", "knee_bend"), (("{s}_hip", "{s}_knee", "{s}_ankle"),)),
     (("shank", "overstride"), (("{s}_knee", "{s}_ankle"),)),
 )
 """Metric-name fragment -> polylines of landmarks drawn for it; ``{s}`` is the side."""

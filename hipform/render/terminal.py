@@ -40,6 +40,7 @@ def summary_sentences(report: dict[str, Any]) -> list[str]:
         out.append(f"{s['rep_count']} rep{plural} counted" + (f" ({sides})." if sides else "."))
     else:
         out.append(f"{s.get('steps_analysed', len(report['steps']))} steps analysed.")
+        out.extend(gait_sentences(s))
     faults = s.get("fault_counts", {})
     if faults:
         out.append("Faults: " + ", ".join(f"{code.replace('_', ' ')} x{n}" for code, n in sorted(faults.items())) + ".")
@@ -48,6 +49,37 @@ def summary_sentences(report: dict[str, Any]) -> list[str]:
     for n in report["not_judged"]:
         out.append(f"Not judged: {n['metric']} — {n['reason']}.")
     out.extend(f"Note: {n}." for n in report.get("notes", []))
+    return out
+
+
+def gait_sentences(s: dict[str, Any]) -> list[str]:
+    """Cadence, stance time, hip extension per side (mean ± SD) and symmetry of a gait summary."""
+    out: list[str] = []
+    if s.get("cadence_spm") is not None:
+        stance = s.get("stance_s")
+        out.append(
+            f"Cadence {s['cadence_spm']:.0f} steps/min"
+            + (f", stance time {stance:.2f} s." if stance is not None else ".")
+        )
+    ext = s.get("peak_hip_extension_deg")
+    if isinstance(ext, dict):
+        parts = []
+        for side in ("left", "right"):
+            d = ext.get(side) or {}
+            if d.get("mean") is not None:
+                sd = f" ± {d['sd']:.1f}" if d.get("sd") is not None else ""
+                parts.append(f"{side} {d['mean']:.1f}{sd}° (n={d['n']})")
+        if parts:
+            unc = s.get("hip_extension_uncertainty_deg")
+            tail = f"; timing uncertainty ±{unc:.1f}° per step" if unc is not None else ""
+            out.append("Peak hip extension " + ", ".join(parts) + tail + ".")
+    if s.get("symmetry_index_pct") is not None:
+        out.append(f"Left/right symmetry index {s['symmetry_index_pct']:.0f}%.")
+    drop = s.get("pelvic_drop_deg")
+    if isinstance(drop, dict):
+        parts = [f"{k} stance {v['mean']:.1f}°" for k, v in drop.items() if v.get("mean") is not None]
+        if parts:
+            out.append("Pelvic drop (swing side) " + ", ".join(parts) + ".")
     return out
 
 

@@ -70,7 +70,8 @@ class OverlayTimeline:
         self.steps = bool(report["steps"])
         items = report["steps"] if self.steps else report["reps"]
         if self.steps:
-            self.windows = [(s["ic_s"], s["to_s"], s) for s in items if s.get("ic_s") is not None]
+            # a step whose toe-off was not found has no window (it still counts at contact)
+            self.windows = [(s["ic_s"], s["to_s"], s) for s in items if None not in (s.get("ic_s"), s.get("to_s"))]
             done = [(s["ic_s"], s.get("side") or "all") for s in items if s.get("ic_s") is not None]
         else:
             self.windows = [(r["start_s"], r["end_s"], r) for r in items]
