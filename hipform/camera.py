@@ -206,7 +206,7 @@ class LiveSource:
         self._thread.start()
 
     def next_frame(self, timeout: float | None = None) -> CapturedFrame | None:
-        """The newest frame not yet processed; None when the stream ended.
+        """The newest frame not yet processed; None when the stream ended or ``timeout`` passed.
 
         Raises
         ------

@@ -858,8 +858,8 @@ class LiveSession:
     def run(self) -> SessionOutcome:
         """Run until the clip ends, the user quits (q or Ctrl-C), or the camera is lost.
 
-        The first Ctrl-C ends the session cleanly (the caller then writes the report); a
-        second one interrupts at once.
+        The first Ctrl-C ends the session after the frame in hand (the caller then writes
+        the report); a second one also abandons that frame.
 
         Returns
         -------

@@ -223,6 +223,16 @@ def test_metric_line_is_drawn_between_the_landmarks_in_the_verdict_colour():
     hip, knee = seq.xyz[0, 23, :2], seq.xyz[0, 25, :2]
     x, y = np.round((hip + knee) / 2).astype(int)
     assert tuple(img[y, x]) == stills.SEVERITY_BGR["fault"]
+    # two measures on the same line (trunk lean ok, hinge faulted): the worse verdict stays visible
+    trunk = [
+        stills.AngleLines("trunk_angle_deg", "trunk 45.0°", (("mid_shoulder", "mid_hip"),), "fault"),
+        stills.AngleLines("back_rounding_proxy_pct", "back -0.4", (("mid_shoulder", "mid_hip"),), None),
+    ]
+    img = stills.blank_frame(seq)
+    stills.draw_angle_lines(img, seq, 0, trunk)
+    mid = (stills.landmark_xy(seq, 0, "mid_shoulder") + stills.landmark_xy(seq, 0, "mid_hip")) / 2
+    x, y = np.round(mid).astype(int)
+    assert tuple(img[y, x]) == stills.SEVERITY_BGR["fault"]
 
 
 def _steps_report() -> dict:

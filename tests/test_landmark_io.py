@@ -73,7 +73,11 @@ def test_foreign_file_reordered_extra_and_missing_optional_columns():
             [[0.2, 640, 480, 1, 2], [0.1, 640, 480, 1, 2]],
             r"row 3, column 'time_s': time 0.1 does not increase",
         ),
-        (["time_s", "width", "height", "left_hip_x", "left_hip_y"], [["", 640, 480, 1, 2]], "row 2, column 'time_s' is empty"),
+        (
+            ["time_s", "width", "height", "left_hip_x", "left_hip_y"],
+            [["", 640, 480, 1, 2]],
+            "row 2, column 'time_s' is empty",
+        ),
         (
             ["time_s", "width", "height", "left_hip_x", "left_hip_y"],
             [[0, 640, 480, 1, 2], [0.1, 320, 480, 1, 2]],

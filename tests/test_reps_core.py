@@ -57,7 +57,8 @@ def test_missing_data_abandons_rep_and_short_reps_rejected():
 
 def test_counter_emits_on_return_to_top():
     c = RepCounter(CounterConfig(), baseline=0.0, range_hint=0.3)
-    out = [c.update(i / 30, v) for i, v in enumerate(np.r_[np.zeros(10), np.linspace(0, 0.3, 20), np.linspace(0.3, 0, 20)])]
+    signal = np.r_[np.zeros(10), np.linspace(0, 0.3, 20), np.linspace(0.3, 0, 20)]
+    out = [c.update(i / 30, v) for i, v in enumerate(signal)]
     done = [i for i, o in enumerate(out) if o is not None]
     assert len(done) == 1 and c.count == 1 and c.phase == "top"
 

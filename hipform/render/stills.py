@@ -106,7 +106,7 @@ def lines_for_metric(metric: str, side: str | None) -> tuple[tuple[str, ...], ..
 def metric_label(metric: str, labels: Mapping[str, str] | None = None) -> str:
     """Words for a metric: the exercise's label when known, else the name without unit suffix."""
     if labels and labels.get(metric):
-        return labels[metric]
+        return labels[metric].rstrip("°").strip()  # the value printed after it carries the unit
     for suffix in ("_deg", "_rel", "_s", "_spm", "_px", "_m"):
         if metric.endswith(suffix):
             metric = metric[: -len(suffix)]
@@ -201,7 +201,7 @@ def draw_angle_lines(
     h, w = img.shape[:2]
     scale = max(min(w, h) / 600.0, 0.5)
     thick = max(2, round(3 * scale))
-    for a in lines:
+    for a in reversed(lines):  # worst verdict drawn last, on top of a shared line
         colour = SEVERITY_BGR[a.severity]
         for pl in a.polylines:
             pts = zoom * (np.array([landmark_xy(seq, frame, n) for n in pl], dtype=float) - origin)
