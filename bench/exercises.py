@@ -486,7 +486,7 @@ class HipThrustRig:
         Returns
         -------
         Pose
-            The pose with the near... both shoulders on the bench line.
+            The pose, the mid-shoulder point resting on the bench edge.
         """
         rig = self.rig
         r: dict[str, np.ndarray] = {}

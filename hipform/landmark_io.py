@@ -59,6 +59,11 @@ def atomic_path(path: str | Path, suffix: str = "") -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        # mkstemp makes 0600 files; give the result the usual permissions of a new file
+        umask = os.umask(0)
+        os.umask(umask)
+        with contextlib.suppress(OSError):
+            os.chmod(tmp_path, 0o666 & ~umask)
         os.replace(tmp_path, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -134,7 +139,10 @@ def parse_landmarks_csv(  # noqa: C901 - one flat loop over rows and columns, ke
     text: str, source: str = "<csv>", fps: float = float("nan")
 ) -> PoseSequence:
     """Parse landmark CSV text (see :func:`read_landmarks_csv`)."""
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as e:
+        raise InputError(f"{source}: not a valid CSV file ({e})") from None
     if not rows or not any(c.strip() for c in rows[0]):
         raise InputError(f"{source}: empty file, expected a header row")
     header = [h.strip() for h in rows[0]]
