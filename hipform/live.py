@@ -922,9 +922,9 @@ def write_session_report(outcome: SessionOutcome, out_dir: str | Path) -> tuple[
     (Report, list of Path) or None
         None when nothing was recorded, or nobody was seen (nothing is written then).
     """
-    from hipform.landmark_io import write_text_atomic
+    from hipform.landmark_io import read_landmarks_csv, write_landmarks_csv, write_text_atomic
     from hipform.pipeline import analyse_sequence
-    from hipform.report_io import write_report_folder
+    from hipform.report_io import LANDMARKS_CSV, write_report_folder
 
     a = outcome.analyser
     if a.n_frames == 0:
@@ -932,6 +932,11 @@ def write_session_report(outcome: SessionOutcome, out_dir: str | Path) -> tuple[
     seq = a.raw_sequence()
     if not seq.present.any():
         return None
+    # analyse the landmarks as landmarks.csv stores them (rounded), so that the report is
+    # exactly what `hipform analyze <folder>/landmarks.csv` gives
+    csv_path = Path(out_dir) / LANDMARKS_CSV
+    write_landmarks_csv(seq, csv_path)
+    seq = read_landmarks_csv(csv_path).replace(source=seq.source, backend=seq.backend)
     report = analyse_sequence(seq, a.settings)
     files = write_report_folder(report, seq, out_dir, a.exercise)
     live_path = Path(out_dir) / LIVE_JSON

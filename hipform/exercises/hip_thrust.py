@@ -30,6 +30,7 @@ from hipform.config import ThresholdSpec
 from hipform.exercises.base import (
     AnalysisOptions,
     Exercise,
+    KeySeries,
     MetricSpec,
     RepContext,
     RepModel,
@@ -48,12 +49,13 @@ from hipform.exercises.hinge_geometry import (
     signed_hip_angle_deg,
     unit,
 )
-from hipform.exercises.repflow import analyse_reps, baseline_slice
+from hipform.exercises.repflow import analyse_reps, baseline_slice, resolve_view
 from hipform.geometry import distance, nanmedian_safe
 from hipform.landmarks import other_side
 from hipform.reps import CounterConfig, RepWindow
 from hipform.results import ExerciseOutcome, Fault, Rep
 from hipform.sequence import PoseSequence
+from hipform.view import SIDE_VIEWS
 
 NAME = "hip-thrust"
 SIDES = ("left", "right")
@@ -290,6 +292,33 @@ def _leg_points(seq: PoseSequence, side: str | None, part: str) -> np.ndarray:
     return mid_or_either(seq, part)
 
 
+def lockout_deficit_track(seq: PoseSequence, side: str | None) -> np.ndarray:
+    """Per-frame 180° minus the signed shoulder–hip–knee angle on screen (deg).
+
+    Positive short of a straight line, negative past it; ``side`` picks the leg (None: the
+    midpoint of both). ``lockout_deficit_deg`` is this value at the rep's top frame.
+    """
+    sh = mid_or_either(seq, "shoulder")
+    hip = _leg_points(seq, side, "hip")
+    knee = _leg_points(seq, side, "knee")
+    return 180.0 - signed_hip_angle_deg(sh, hip, knee, IMAGE_UP_2D)
+
+
+def key_series(seq: PoseSequence, options: AnalysisOptions) -> KeySeries | None:
+    """Per-frame lockout deficit for plots and the annotated video; None without a side view."""
+    view = resolve_view(seq, options)
+    if view.view not in SIDE_VIEWS:
+        return None
+    th = options.thresholds
+    return KeySeries(
+        series={"lockout deficit": lockout_deficit_track(seq, None)},
+        unit="deg",
+        title="Hip thrust: lockout deficit (180° − shoulder–hip–knee)",
+        thresholds={"warn": th.get("lockout_warn_deg", 10.0), "fault": th.get("lockout_fault_deg", 20.0)},
+        metric="lockout_deficit_deg",
+    )
+
+
 def measure_top(seq: PoseSequence, i: int, side: str | None) -> dict[str, float | None]:
     """Every measure at the top frame ``i`` (on screen; view gating happens later)."""
     sh = mid_or_either(seq, "shoulder")[i]
@@ -297,8 +326,7 @@ def measure_top(seq: PoseSequence, i: int, side: str | None) -> dict[str, float 
     knee = _leg_points(seq, side, "knee")[i]
     ankle = _leg_points(seq, side, "ankle")[i]
     ear = mid_or_either(seq, "ear")[i]
-    hip_angle = float(signed_hip_angle_deg(sh, hip, knee, IMAGE_UP_2D))
-    deficit = 180.0 - hip_angle
+    deficit = float(lockout_deficit_track(seq.take(slice(i, i + 1)), side)[0])
     out: dict[str, float | None] = {
         "lockout_deficit_deg": deficit,
         "back_arch_deg": max(-deficit, 0.0) if np.isfinite(deficit) else float("nan"),
@@ -457,5 +485,6 @@ EXERCISE = register_exercise(
         table_columns=TABLE_COLUMNS,
         rep_model=REP_MODEL,
         preferred_views=("side-left", "side-right", "front"),
+        key_series=key_series,
     )
 )

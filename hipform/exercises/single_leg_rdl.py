@@ -31,6 +31,7 @@ from hipform.config import ThresholdSpec
 from hipform.exercises.base import (
     AnalysisOptions,
     Exercise,
+    KeySeries,
     MetricSpec,
     RepContext,
     RepModel,
@@ -54,7 +55,7 @@ from hipform.exercises.hinge_geometry import (
     trunk_height_ratio,
     unit,
 )
-from hipform.exercises.repflow import analyse_reps, baseline_slice
+from hipform.exercises.repflow import analyse_reps, baseline_slice, resolve_view
 from hipform.geometry import angle_at, distance, nanmedian_safe
 from hipform.landmarks import landmark_index, other_side
 from hipform.reps import CounterConfig, RepWindow
@@ -388,6 +389,34 @@ def trunk_angle_track(seq: PoseSequence, base: slice | np.ndarray, view: str) ->
     return np.degrees(np.arccos(np.clip(ratio / standing, -1.0, 1.0)))
 
 
+def key_series(seq: PoseSequence, options: AnalysisOptions) -> KeySeries | None:
+    """Per-frame trunk angle from vertical (the hinge) for plots and the annotated video.
+
+    Standing frames for the front-view foreshortening are those whose rep signal is in the
+    lowest fifth of the clip. None when the trunk cannot be measured.
+    """
+    view = resolve_view(seq, options)
+    signal = rep_signal(seq)
+    ok = np.isfinite(signal)
+    if not ok.any():
+        return None
+    base = np.flatnonzero(ok & (signal <= np.nanpercentile(signal, 20)))
+    track = trunk_angle_track(seq, base, view.view)
+    if track is None:
+        return None
+    th = options.thresholds
+    return KeySeries(
+        series={"trunk angle": track},
+        unit="deg",
+        title="Hinge: trunk angle from vertical",
+        thresholds={
+            "shallow (warn below)": th.get("shallow_hinge_warn_deg", 60.0),
+            "shallow (fault below)": th.get("shallow_hinge_fault_deg", 40.0),
+        },
+        metric="trunk_angle_deg",
+    )
+
+
 def deepest_frame(seq: PoseSequence, window: RepWindow, base: slice | np.ndarray, view: str) -> int:
     """Frame of the largest trunk angle within the rep (the signal's peak when unmeasurable)."""
     frames = np.flatnonzero(_rep_frames(seq, window))
@@ -653,5 +682,6 @@ EXERCISE = register_exercise(
         table_columns=TABLE_COLUMNS,
         rep_model=REP_MODEL,
         preferred_views=("front", "side-left", "side-right"),
+        key_series=key_series,
     )
 )

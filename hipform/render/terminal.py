@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from hipform.exercises import Exercise
@@ -114,7 +115,7 @@ def items_table(report: dict[str, Any], exercise: Exercise) -> Table:
             row += [fmt_value(it["metrics"].get(c), c) for c in cols]
             row.append(
                 "\n".join(
-                    f"[{SEVERITY_STYLE[f['severity']]}]{f['message']}[/]" for f in it["faults"]
+                    f"[{SEVERITY_STYLE[f['severity']]}]{f['code'].replace('_', ' ')}[/]" for f in it["faults"]
                 )
                 or "[green]ok[/green]"
             )
@@ -129,3 +130,16 @@ def print_report(report: dict[str, Any], exercise: Exercise, console: Console | 
         console.print(line, highlight=False)
     if report["reps"] or report["steps"]:
         console.print(items_table(report, exercise))
+    for line in fault_messages(report):
+        console.print(line)
+
+
+def fault_messages(report: dict[str, Any]) -> list[str]:
+    """One line per fault, in rep/step order, coloured by severity (rich markup)."""
+    items = report["steps"] or report["reps"]
+    lines = []
+    for it in items:
+        for f in it["faults"]:
+            style = SEVERITY_STYLE[f["severity"]]
+            lines.append(f"[{style}]{f['severity']}[/] {escape(f['message'])}")
+    return lines
