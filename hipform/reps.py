@@ -15,6 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 
 
+BASELINE_BAND_FRAC = 0.1
+"""The learned standing baseline follows the signal only within this share of the range
+above it, so a slow start of a rep does not drag the baseline along."""
+
+
 @dataclass(frozen=True)
 class CounterConfig:
     """Parameters of :class:`RepCounter` (signal units unless stated).
@@ -153,7 +158,8 @@ class RepCounter:
         if not self.in_rep:
             if value <= self.top_level:
                 self._last_top_t = t_s
-                if not self._fixed_baseline and dt > 0:
+                near_baseline = value <= self.level(BASELINE_BAND_FRAC)
+                if not self._fixed_baseline and dt > 0 and near_baseline:
                     alpha = min(dt / cfg.baseline_tau_s, 1.0)
                     self.baseline += alpha * (value - self.baseline)
             if value > self.enter_level and self._last_top_t is not None:

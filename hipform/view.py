@@ -68,9 +68,11 @@ def facing_sign(seq: PoseSequence) -> np.ndarray:
         + (seq.xy("right_foot_index")[:, 0] - seq.xy("right_heel")[:, 0])
     )
     votes = np.vstack([np.sign(nose_ahead), np.sign(toes)])
-    with np.errstate(invalid="ignore"):
-        s = np.nanmean(np.where(np.isfinite(votes), votes, np.nan), axis=0)
-    return np.sign(s)
+    ok = np.isfinite(votes)
+    n = ok.sum(axis=0)
+    total = np.where(ok, votes, 0.0).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, np.sign(total / n), np.nan)
 
 
 def frontal_sign(seq: PoseSequence) -> np.ndarray:

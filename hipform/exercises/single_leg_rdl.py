@@ -89,6 +89,11 @@ COUNTER_THRESHOLDS: tuple[ThresholdSpec, ...] = (
     ),
     ThresholdSpec("rep_min_duration_s", 0.6, "s", "shortest movement counted as a rep", 0.0, 10.0),
     ThresholdSpec("rep_max_duration_s", 15.0, "s", "longer excursions from standing are not reps", 1.0, 120.0),
+    ThresholdSpec(
+        "rep_live_range_deg", 30.0, "deg",
+        "live mode: trunk tip expected before the first hinge has been seen (then learned from the reps)",
+        5.0, 90.0,
+    ),
     ThresholdSpec("set_gap_s", 20.0, "s", "a pause longer than this between reps starts a new set", 1.0, 600.0),
 )
 
@@ -199,7 +204,7 @@ def counter_config(th: Mapping[str, float]) -> CounterConfig:
         min_depth=th["rep_min_depth_deg"],
         min_duration_s=th["rep_min_duration_s"],
         max_duration_s=th["rep_max_duration_s"],
-        range_prior=45.0,
+        range_prior=th["rep_live_range_deg"],
     )
 
 
