@@ -33,3 +33,9 @@ benchmarks: install-test
 
 clean:
 	rm -rf sample_output .pytest_cache .ruff_cache
+
+# Regenerate the rendered validation set (own venv .venv-bench with torch==2.13.0, anny, moderngl)
+# and the validation table in docs/validation.md.
+bench: install-test
+	bash bench/make_bench.sh
+	$(BIN)/python benchmarks/validate.py

@@ -77,6 +77,8 @@ def look_at(exercise: str, body: Body) -> np.ndarray:
         return np.array([0.0, (hr.shoulder[1] + hr.ankle_y) / 2, body.floor_z + 0.45])
     if exercise == "single-leg-rdl":
         return np.array([0.0, -0.2, body.floor_z + 0.8])
+    if exercise == "step-up":
+        return np.array([0.0, -0.15, body.floor_z + 1.0])
     return np.array([0.0, 0.0, body.floor_z + 0.85])
 
 
@@ -330,6 +332,186 @@ def single_leg_squat(body: Body, fps: int, stance: str, reps: list[dict],
         poses.append(sls_pose(rig, stance, q, rp["knee_flex"], rp["phi"], rp.get("drop", 0.0),
                               rp.get("lean", 0.0), foot_x))
     return Motion(poses=poses, reps=events, look_at=look_at("single-leg-squat", body))
+
+
+# ---------------------------------------------------------------------------
+# Forward step-up
+# ---------------------------------------------------------------------------
+
+
+class StepUpRig:
+    """Forward step-up onto a box in front of the person.
+
+    Parameters
+    ----------
+    body : Body
+        The person.
+    lead : str
+        Lead (working) leg, the person's ``left`` or ``right``.
+    box_h : float
+        Box height, metres.
+    """
+
+    def __init__(self, body: Body, lead: str, box_h: float = 0.30) -> None:
+        self.rig = Rig(body)
+        self.b = body
+        self.lead, self.trail = lead, _other(lead)
+        self.box_h = box_h
+        sign = 1.0 if lead == "left" else -1.0
+        self.foot_x = {lead: 0.12 * sign, self.trail: -0.12 * sign}
+        self.box_y = -0.33
+        az = self.rig.ankle_z
+        self.floor_ankle = {s: np.array([self.foot_x[s], 0.0, az]) for s in ("left", "right")}
+        self.box_ankle = np.array([self.foot_x[lead], self.box_y, az + box_h])
+        hip_z = float(body.rest_joint("left_hip")[2])
+        self.hip_floor = hip_z - 0.01
+        self.hip_top = hip_z - 0.01 + box_h
+        self.hip_top_y = self.box_y + 0.03
+        lo = np.array([self.foot_x[lead] - 0.16 * sign, -0.62, body.floor_z])
+        hi = np.array([self.foot_x[lead] + 0.16 * sign, -0.12, body.floor_z + box_h])
+        self.box = (np.minimum(lo, hi), np.maximum(lo, hi))
+
+    def pose(self, place: float, rise: float, phi: float, drop: float, lean: float) -> Pose:
+        """Pose for the lead foot's travel onto the box and the rise.
+
+        Parameters
+        ----------
+        place : float
+            0 lead foot on the floor .. 1 on the box.
+        rise : float
+            0 hips at floor standing height .. 1 standing on the box.
+        phi : float
+            Lead-leg rotation about its hip-ankle axis, degrees (valgus).
+        drop : float
+            Trailing-side pelvic drop, degrees (3D).
+        lean : float
+            Trunk lean toward the lead leg, degrees.
+
+        Returns
+        -------
+        Pose
+            The pose.
+        """
+        rig, lead, trail = self.rig, self.lead, self.trail
+        sl, st = _sfx(lead), _sfx(trail)
+        sign = 1.0 if lead == "left" else -1.0
+        r: dict[str, np.ndarray] = {}
+        fwd = 8.0 + 12.0 * np.sin(np.pi * min(rise * 1.3, 1.0)) * (1 - rise) + 4.0 * (1 - rise) * place
+        r["pelvis"] = rot(FORWARD, sign * drop) @ rot(LEFT, 0.6 * fwd)
+        r["thorax"] = rot(FORWARD, -sign * lean) @ rot(LEFT, fwd)
+        hip_mid = np.array([0.0, self.hip_top_y * rise, self.hip_floor + (self.hip_top - self.hip_floor) * rise])
+        pose = Pose(root=np.zeros(3), rot=dict(r))
+        pos = self.b.joint_positions(pose)
+        mid = (pos[self.b.index["upperleg01.L"]] + pos[self.b.index["upperleg01.R"]]) / 2
+        pose.root = hip_mid - mid
+        hips = {s: self.b.joint(pose, f"{s}_hip") for s in ("left", "right")}
+        # lead foot: floor -> arc -> box top
+        a0, a1 = self.floor_ankle[lead], self.box_ankle
+        ankle = a0 + (a1 - a0) * ramp(place)
+        ankle = ankle + np.array([0.0, 0.0, 0.12 * np.sin(np.pi * place)]) * (place < 1.0)
+        knee = rig.knee_ik(hips[lead], ankle, sl, FORWARD)
+        th, sh = knee - hips[lead], ankle - knee
+        v = rot(ankle - hips[lead], phi)
+        r[f"thigh_{sl}"] = v @ rig.seg(f"thigh_{sl}", th)
+        r[f"shank_{sl}"] = v @ rig.seg(f"shank_{sl}", sh)
+        r[f"foot_{sl}"] = rot(LEFT, 15.0 * np.sin(np.pi * place)) if place < 1.0 else np.eye(3)
+        # trailing leg: on the floor, then driven up to the knee-lift position
+        k_floor = rig.knee_ik(hips[trail], self.floor_ankle[trail], st, FORWARD)
+        th0, sh0 = unit(k_floor - hips[trail]), unit(self.floor_ankle[trail] - k_floor)
+        w = ramp(rise)
+        th = unit((1 - w) * th0 + w * sag_dir(80.0))
+        sh = unit((1 - w) * sh0 + w * sag_dir(-5.0))
+        r[f"thigh_{st}"] = rig.seg(f"thigh_{st}", th)
+        r[f"shank_{st}"] = rig.seg(f"shank_{st}", sh)
+        r[f"foot_{st}"] = rot(LEFT, 25.0 * w)
+        lat = 14.0
+        rig.arms(r, sag_dir(5 + 20 * rise, lat), sag_dir(30 + 30 * rise, lat * 0.5),
+                 sag_dir(5 + 20 * rise, -lat), sag_dir(30 + 30 * rise, -lat * 0.5))
+        pose.rot = r
+        return pose
+
+    def lead_fppa(self, pose: Pose, project: Callable[[np.ndarray], np.ndarray]) -> float:
+        """Joint-centre FPPA of the lead knee through ``project``."""
+        pos = self.b.joint_positions(pose)
+        sl = _sfx(self.lead)
+        h, k, a = (project(pos[self.b.index[f"{b}.{sl}"]]) for b in ("upperleg01", "lowerleg01", "foot"))
+        mid = (project(pos[self.b.index["upperleg01.L"]]) + project(pos[self.b.index["upperleg01.R"]])) / 2
+        return fppa_deg(h, k, a, float(mid[0]))
+
+
+def step_up(body: Body, fps: int, lead: str, reps: list[dict],
+            project: Callable[[np.ndarray], np.ndarray] | None = None, lead_s: float = 1.5,
+            place_s: float = 0.5, up_s: float = 0.8, hold_s: float = 0.3, down_s: float = 0.9,
+            back_s: float = 0.5, pause_s: float = 0.4) -> Motion:
+    """Forward step-up clip.
+
+    Parameters
+    ----------
+    body : Body
+        The person.
+    fps : int
+        Frame rate.
+    lead : str
+        Lead (working) leg.
+    reps : list of dict
+        Per rep ``valgus`` (lead-knee FPPA, joint centres, when the lead leg is most bent
+        on the way up, as seen by ``project``), ``drop`` (trailing-side pelvic drop at
+        the top, 3D) and ``lean`` (trunk lean toward the lead leg at the top).
+    project : callable, optional
+        Projection in which ``valgus`` is met; orthographic front view when omitted.
+    lead_s, place_s, up_s, hold_s, down_s, back_s, pause_s : float
+        Timing in seconds.
+
+    Returns
+    -------
+    Motion
+        Poses and rep events (``bent_s``: lead leg most bent on the way up; ``top_s``).
+    """
+    su = StepUpRig(body, lead)
+    proj = project or (lambda x: np.stack([x[..., 0], -x[..., 2]], axis=-1))
+    for rp in reps:
+        rp["phi"] = float(brentq(
+            lambda phi, rp=rp: su.lead_fppa(su.pose(1.0, 0.0, phi, 0.0, 0.0), proj) - rp["valgus"],
+            -45.0, 45.0, xtol=1e-4))
+    seg = [place_s, up_s, hold_s, down_s, back_s, pause_s]
+    rep_len = sum(seg)
+    bounds = np.cumsum([0.0, *seg])
+    n = int(round((lead_s + len(reps) * rep_len) * fps))
+    events = []
+    for i, rp in enumerate(reps):
+        t0 = lead_s + i * rep_len
+        events.append({"start_s": round(t0, 4), "bent_s": round(t0 + place_s, 4),
+                       "top_s": round(t0 + place_s + up_s + hold_s / 2, 4),
+                       "end_s": round(t0 + bounds[5], 4), "side": lead,
+                       "set": {k: rp[k] for k in ("valgus", "drop", "lean") if k in rp},
+                       "set_leg_rotation_deg": round(rp["phi"], 3)})
+    poses = []
+    for fi in range(n):
+        t = fi / fps
+        i = min(max(int((t - lead_s) // rep_len), 0), len(reps) - 1)
+        rp = reps[i]
+        u = t - lead_s - i * rep_len
+        place, rise, vw = 0.0, 0.0, 0.0
+        if u < 0:
+            pass
+        elif u < bounds[1]:
+            place = u / place_s
+            vw = ramp(place)
+        elif u < bounds[2]:
+            place, rise = 1.0, ramp((u - bounds[1]) / up_s)
+            vw = 1.0 - rise
+        elif u < bounds[3]:
+            place, rise = 1.0, 1.0
+        elif u < bounds[4]:
+            place, rise = 1.0, 1.0 - ramp((u - bounds[3]) / down_s)
+            vw = 1.0 - rise
+        elif u < bounds[5]:
+            place = 1.0 - (u - bounds[4]) / back_s
+            vw = ramp(place)
+        poses.append(su.pose(place, rise, vw * rp["phi"], rise * rp.get("drop", 0.0),
+                             rise * rp.get("lean", 0.0)))
+    return Motion(poses=poses, reps=events, props=[(*su.box, (0.35, 0.30, 0.26))],
+                  look_at=look_at("step-up", body), extra={"box_height_m": su.box_h})
 
 
 # ---------------------------------------------------------------------------

@@ -106,6 +106,10 @@ def small_set() -> list[ClipSpec]:
         ClipSpec("sls_front_right", "single-leg-squat", "front", stance="right", yaw=0.0,
                  body="m-avg", palette="red", cam_height=1.1,
                  reps=_sls_reps([18, 6, 0, 12], [8, 2, 4, 6], depth=70.0), lead_s=1.5),
+        ClipSpec("stepup_front_left", "step-up", "front", stance="left", body="f-avg", palette="green",
+                 cam_height=1.2, distance=3.2,
+                 reps=[{"valgus": 2, "drop": 2, "lean": 0}, {"valgus": 9, "drop": 5, "lean": 2},
+                       {"valgus": 16, "drop": 8, "lean": 4}], lead_s=1.5),
         ClipSpec("hipthrust_side", "hip-thrust", "side-left", size=LANDSCAPE, distance=2.2,
                  cam_height=0.55, body="m-tall-heavy", palette="grey",
                  reps=[{"deficit": 15, "arch": 0}, {"deficit": 6, "arch": 0},
@@ -134,6 +138,10 @@ def extra_set() -> list[ClipSpec]:
             stance=stance, body=bodies[(k + 1) % 4], palette=pals[(k + 2) % 4],
             cam_height=0.8 + 0.15 * (k % 4),
             reps=_sls_reps([3, 10, 16], [3, 6, 9], depth=depth, lean=2.0 * (k % 3))))
+    clips.append(ClipSpec(
+        "stepup_front+12_right_60fps", "step-up", "front", yaw=12.0, fps=60, stance="right",
+        body="m-tall-heavy", palette="red", cam_height=1.3, distance=3.4,
+        reps=[{"valgus": 14, "drop": 6, "lean": 0}, {"valgus": 4, "drop": 2, "lean": 3}], lead_s=1.5))
     for k, (view, yaw, stance) in enumerate((("front", 15.0, "right"), ("side-left", 0.0, "left"),
                                              ("side-right", -10.0, "right"))):
         clips.append(ClipSpec(
@@ -243,6 +251,43 @@ def _measures_sls(fr: Projected, base: Projected, stance: str) -> dict:
     return out
 
 
+def _measures_step(frames: list, base: Projected, lead: str, fb: int, ft: int, fps: float,
+                   rep: dict) -> dict:
+    """Step-up truth: lead knee when most bent on the way up, the rest at the top."""
+    out = _measures_sls(frames[fb], base, lead)
+    for k in ("pelvic_drop_deg", "trunk_lateral_lean_deg", "depth_hip_drop_rel"):
+        out.pop(k)
+    trail = "right" if lead == "left" else "left"
+    top = frames[ft]
+    for var, p in top.variants().items():
+        b = base.variants()[var]
+        vals = {
+            "pelvic_drop_deg": _hip_line_deg(p, trail) - _hip_line_deg(b, trail),
+            "trunk_lateral_lean_deg": _lean_toward(p, lead),
+            "knee_drive_rel": 1.0 - (p[f"{trail}_knee"][1] - p[f"{trail}_hip"][1])
+            / float(np.linalg.norm(b[f"{trail}_knee"] - b[f"{trail}_hip"])),
+            "hip_rise_rel": (_mid(b, "left_hip", "right_hip")[1] - _mid(p, "left_hip", "right_hip")[1])
+            / _leg_px(b, trail),
+        }
+        for k, v in vals.items():
+            out.setdefault(k, {"space": "image"})[var] = _r(v, 3 if "rel" in k else 2)
+        # lowering time: 95% to 5% of the way from the top back to standing on the floor
+        y = np.array([_mid(f.variants()[var], "left_hip", "right_hip")[1] for f in frames])
+        y0, y1 = _mid(b, "left_hip", "right_hip")[1], y[ft]
+        frac = (y0 - y) / (y0 - y1)
+        t = np.arange(len(y)) / fps
+        end = int(round(rep["end_s"] * fps))
+        cross = []
+        for level in (0.95, 0.05):
+            for i in range(ft + 1, min(end + 1, len(y))):
+                if frac[i - 1] > level >= frac[i]:
+                    cross.append(t[i - 1] + (frac[i - 1] - level) / (frac[i - 1] - frac[i]) / fps)
+                    break
+        if len(cross) == 2:
+            out.setdefault("eccentric_s", {"space": "time"})[var] = _r(cross[1] - cross[0], 4)
+    return out
+
+
 def _measures_rdl(fr: Projected, base: Projected, stance: str) -> dict:
     out = _measures_sls(fr, base, stance)
     for k in ("pelvic_drop_deg", "trunk_lateral_lean_deg", "depth_hip_drop_rel"):
@@ -316,6 +361,11 @@ def compute_truth(spec: ClipSpec, body: Body, motion: ex.Motion, cam, mesh: dict
             fn = _measures_sls if spec.exercise == "single-leg-squat" else _measures_rdl
             rec["frame"] = fi
             rec["metrics"] = fn(frames[fi], base, spec.stance)
+        elif spec.exercise == "step-up":
+            fb, ft = int(round(rep["bent_s"] * fps)), int(round(rep["top_s"] * fps))
+            rec["frame"] = fb
+            rec["top_frame"] = ft
+            rec["metrics"] = _measures_step(frames, base, spec.stance, fb, ft, fps, rep)
         elif spec.exercise == "hip-thrust":
             fi = int(round(rep["top_s"] * fps))
             rec["frame"] = fi
@@ -384,6 +434,10 @@ def build_motion(spec: ClipSpec, body: Body) -> ex.Motion:
         on_axis = clip_camera(spec, body, yaw=0.0)
         return ex.single_leg_squat(body, spec.fps, spec.stance, [dict(r) for r in spec.reps],
                                    project=on_axis.project, lead_s=spec.lead_s)
+    if spec.exercise == "step-up":
+        on_axis = clip_camera(spec, body, yaw=0.0)
+        return ex.step_up(body, spec.fps, spec.stance, [dict(r) for r in spec.reps],
+                          project=on_axis.project, lead_s=spec.lead_s)
     if spec.exercise == "single-leg-rdl":
         return ex.single_leg_rdl(body, spec.fps, spec.stance, [dict(r) for r in spec.reps],
                                  lead_s=spec.lead_s)

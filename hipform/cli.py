@@ -28,6 +28,10 @@ app = typer.Typer(
         "Rep-by-rep and step-by-step hip and knee form from video.\n\n"
         "Examples:\n\n"
         "  hipform analyze sample_videos/walk_side_sports2d.mp4 --exercise walking\n\n"
+        "  hipform analyze squat.mp4 -e single-leg-squat --video\n\n"
+        "  hipform live -e single-leg-squat --model lite\n\n"
+        "  hipform batch clips/ -e running --out results/ --jobs 2\n\n"
+        "  hipform compare week1_hipform/ week6_hipform/\n\n"
         "  hipform pose clip.mp4 -o landmarks.csv --model lite\n\n"
         "  hipform exercises"
     ),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,25 +26,57 @@ RENDERED = REPO / "tests" / "data" / "rendered"
 
 _spec = importlib.util.spec_from_file_location("hipform_validate", REPO / "benchmarks" / "validate.py")
 validate = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = validate  # dataclasses look their module up here
 _spec.loader.exec_module(validate)
 
 CLIPS = {
     "sls_front_left": "single-leg-squat",
     "sls_front_right": "single-leg-squat",
+    "stepup_front_left": "step-up",
     "rdl_front_left": "single-leg-rdl",
     "hipthrust_side": "hip-thrust",
     "running_side_60fps": "running",
 }
 
 #: Largest accepted |hipform - truth| per (exercise, measure): (truth variant, limit).
-#: From docs/validation.md (MediaPipe full, default settings): the largest error seen on
-#: these clips against the truth hipform tracks most closely, plus a margin.
-TOLERANCE: dict[tuple[str, str], tuple[str, float]] = {}
+#: Variant: the truth hipform tracks more closely on these clips. Limit: the largest error
+#: on these six clips in the validation run of docs/validation.md (MediaPipe full,
+#: default settings; test-set rows), plus a margin of 2 deg, 0.02 or 0.02 s.
+TOLERANCE: dict[tuple[str, str], tuple[str, float]] = {
+    ("single-leg-squat", "knee_valgus_fppa_deg"): ("joint_centre", 5.0),  # max 3.1
+    ("single-leg-squat", "knee_medial_offset_shank"): ("surface", 0.045),  # max 0.024
+    ("single-leg-squat", "depth_hip_drop_rel"): ("joint_centre", 0.05),  # max 0.027
+    ("single-leg-squat", "pelvic_drop_deg"): ("joint_centre", 7.5),  # max 5.5
+    ("single-leg-squat", "trunk_lateral_lean_deg"): ("surface", 3.0),  # max 1.1
+    ("step-up", "knee_valgus_fppa_deg"): ("surface", 3.5),  # max 1.4
+    ("step-up", "knee_medial_offset_shank"): ("surface", 0.035),  # max 0.011
+    ("step-up", "pelvic_drop_deg"): ("surface", 6.0),  # max 4.0
+    ("step-up", "trunk_lateral_lean_deg"): ("joint_centre", 2.5),  # max 0.7
+    ("step-up", "knee_drive_rel"): ("surface", 0.16),  # max 0.13
+    ("step-up", "hip_rise_rel"): ("surface", 0.04),  # max 0.02
+    ("step-up", "eccentric_s"): ("surface", 0.14),  # max 0.12
+    ("single-leg-rdl", "trunk_angle_deg"): ("surface", 9.5),  # max 7.1 (3D truth, front view)
+    ("single-leg-rdl", "pelvic_rotation_deg"): ("joint_centre", 11.0),  # max 8.8
+    ("single-leg-rdl", "knee_medial_offset_shank"): ("joint_centre", 0.06),  # max 0.037
+    ("hip-thrust", "lockout_deficit_deg"): ("surface", 5.5),  # max 3.3
+    ("hip-thrust", "back_arch_deg"): ("surface", 4.5),  # max 2.1
+    ("hip-thrust", "knee_angle_top_deg"): ("joint_centre", 7.0),  # max 5.0
+    ("running", "peak_hip_extension_deg"): ("joint_centre", 4.5),  # max 2.2
+    ("running", "stance_s"): ("joint_centre", 0.04),  # max 0.02
+    ("running", "cadence_spm"): ("joint_centre", 2.0),  # max 0.01
+}
 
-#: Measures hipform reports that have no truth here (not compared).
-NO_TRUTH = {"duration_s", "eccentric_s", "back_rounding_proxy_pct", "head_trunk_deg",
-            "peak_hip_extension_vs_trunk_deg", "lumbar_compensation_deg", "shank_angle_ic_deg",
-            "heel_ahead_ic_rel", "standing_knee_flexion_deg", "pelvic_tilt_deg"}
+
+#: Measures each clip must yield at least once (a measure silently dropped fails).
+EXPECTED = {
+    "single-leg-squat": {"knee_valgus_fppa_deg", "knee_medial_offset_shank", "depth_hip_drop_rel",
+                         "pelvic_drop_deg", "trunk_lateral_lean_deg"},
+    "step-up": {"knee_valgus_fppa_deg", "knee_medial_offset_shank", "pelvic_drop_deg", "trunk_lateral_lean_deg",
+                "knee_drive_rel", "hip_rise_rel", "eccentric_s"},
+    "single-leg-rdl": {"trunk_angle_deg", "pelvic_rotation_deg", "knee_medial_offset_shank"},
+    "hip-thrust": {"lockout_deficit_deg", "back_arch_deg", "knee_angle_top_deg"},
+    "running": {"peak_hip_extension_deg", "stance_s", "cadence_spm"},
+}
 
 
 def truth_of(name: str) -> dict:
@@ -88,7 +121,10 @@ def test_every_rep_found_at_the_right_time(reports, name):
         assert abs(validate._event_time(rep) - key) <= 0.25, (tr, rep)
 
 
-@pytest.mark.parametrize("name", [n for n, e in CLIPS.items() if e in ("single-leg-squat", "single-leg-rdl")])
+SINGLE_LEG = ("single-leg-squat", "step-up", "single-leg-rdl")
+
+
+@pytest.mark.parametrize("name", [n for n, e in CLIPS.items() if e in SINGLE_LEG])
 def test_working_side(reports, name):
     t, r = truth_of(name), reports(name)
     assert r["working_side"] == t["side"]
@@ -103,7 +139,11 @@ def test_running_steps_cadence_and_events(reports):
     assert abs(r["summary"]["cadence_spm"] - t["cadence_spm"]) <= 2.0
     for tr, st in matched:
         assert abs(st["ic_s"] - tr["ic_s"]) <= 0.05, (tr, st)
-        assert abs(st["to_s"] - tr["to_s"]) <= 0.05, (tr, st)
+        if st["to_s"] is None:
+            # a toe-off is only allowed to go unseen right at the end of the clip
+            assert t["duration_s"] - tr["to_s"] < 0.5 * t["stride_s"], (tr, st)
+        else:
+            assert abs(st["to_s"] - tr["to_s"]) <= 0.05, (tr, st)
 
 
 def _pairs(reports, name):
@@ -119,11 +159,11 @@ def test_measures_within_documented_error(reports, name):
     checked = 0
     for p in pairs:
         key = (p.exercise, p.metric)
-        assert key in TOLERANCE or p.metric in NO_TRUTH, f"no documented tolerance for {key}"
-        if key not in TOLERANCE:
-            continue
+        assert key in TOLERANCE, f"no documented tolerance for {key}"
         variant, limit = TOLERANCE[key]
         true = getattr(p, variant)
         assert abs(p.measured - true) <= limit, f"{p.metric}: hipform {p.measured:.3f}, true {true:.3f} ({variant})"
         checked += 1
     assert checked > 0
+    missing = EXPECTED[CLIPS[name]] - {p.metric for p in pairs}
+    assert not missing, f"measures not reported: {sorted(missing)}"
