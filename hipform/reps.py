@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
 BASELINE_BAND_FRAC = 0.1
 """The learned standing baseline follows the signal only within this share of the range
 above it, so a slow start of a rep does not drag the baseline along."""
