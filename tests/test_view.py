@@ -37,3 +37,21 @@ def test_unknown_view_without_torso():
     xyz[:, 11:13] = np.nan
     est = detect_view(seq.replace(xyz=xyz))
     assert est.view == "unknown" and est.confidence == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("clip", "views"),
+    [
+        ("walk_side_sports2d.mp4", {"side-left"}),  # README: side view, she faces image left
+        ("squat_front_pexels_5fps.mp4", {"front"}),  # README: front view
+    ],
+)
+def test_view_of_real_clips_with_labelled_views(clip, views):
+    from fixtures_pose import subject_sequence
+
+    from hipform.cleaning import interpolate_gaps
+
+    est = detect_view(interpolate_gaps(subject_sequence(clip)))
+    assert est.view in views
+    assert est.confidence > 0.5
