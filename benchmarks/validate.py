@@ -121,6 +121,8 @@ class Pair:
     measured: float
     joint_centre: float
     surface: float
+    side: str = ""
+    """The true rep's or step's side (``left``/``right``), when the truth gives one."""
 
 
 @dataclass
@@ -236,7 +238,7 @@ def collect(truth: dict, report: dict, model: str) -> tuple[list[Pair], ClipResu
             if tv is None:
                 continue
             pairs.append(Pair(ex, name, model, view, truth["clip"], float(value),
-                              float(tv["joint_centre"]), float(tv["surface"])))
+                              float(tv["joint_centre"]), float(tv["surface"]), str(tr.get("side") or "")))
     if running and res.cadence_measured is not None and res.cadence_true is not None:
         pairs.append(Pair(ex, "cadence_spm", model, view, truth["clip"], float(res.cadence_measured),
                           float(res.cadence_true), float(res.cadence_true)))
@@ -259,7 +261,8 @@ def stats(measured: np.ndarray, true: np.ndarray, min_range: float = 1e-6) -> di
     """Bias, MAE, largest error, and (when the truth spreads enough) slope and r."""
     err = measured - true
     out = {"n": int(len(err)), "bias": float(err.mean()), "mae": float(np.abs(err).mean()),
-           "max_abs": float(np.abs(err).max()), "slope": float("nan"), "r": float("nan")}
+           "max_abs": float(np.abs(err).max()), "slope": float("nan"), "r": float("nan"),
+           "sd": float(err.std(ddof=1)) if len(err) > 1 else float("nan")}
     if len(true) >= 3 and np.ptp(true) >= min_range:
         out["slope"] = float(np.polyfit(true, measured, 1)[0])
         if np.ptp(measured) > 1e-9:
@@ -428,13 +431,44 @@ def findings(rows: list[dict], counts: list[dict]) -> list[str]:
         seen = (f"; it shows about {100 * float(np.median(slopes)):.0f}% of a true change"
                 if slopes else "")
         views = ", ".join(sorted({r["view"] for r in rs}))
+        sds = [r["joint_centre"]["sd"] for r in rs if np.isfinite(r["joint_centre"]["sd"])]
+        real = ""
+        if sds:
+            # smallest real change: 1.96 x sqrt(2) x the spread of single readings' errors
+            mdc = 1.96 * np.sqrt(2) * float(np.sqrt(np.mean(np.square(sds))))
+            real = f"; differences smaller than {_u(mdc, nd)}{unit} between two sessions are within this error"
         out.append(f"- **{ex}, {PLAIN.get(metric, metric)}** ({views}; {n} values): hipform reads "
-                   f"{parts[0]}, {parts[1]}{seen}.")
+                   f"{parts[0]}, {parts[1]}{seen}{real}.")
     exact = sum(c["counted"] == c["true_count"] for c in counts if c["exercise"] not in ("running", "walking"))
     total = sum(c["exercise"] not in ("running", "walking") for c in counts)
     if total:
         out.append(f"- **Rep counts**: exact in {exact} of {total} strength-exercise clips.")
     return out
+
+
+RAW_OR_CORRECTED = [
+    "## Raw or corrected angles?",
+    "",
+    "hipform reports **raw** angles: measured on MediaPipe's landmarks as they are, with no",
+    "correction factor. Every report says so (`measurement_basis` in `report.json`). Why:",
+    "",
+    "- For knee valgus, the measure clinical cut-offs exist for, the raw reading sits within",
+    "  about 1° of the joint-centre angle on average, but its offset changes sign and size",
+    "  with the camera angle and the body (see the per-view rows below); one correction",
+    "  factor would be right for one camera set-up and wrong for the next.",
+    "- Where a measure shows only part of a true change (a slope well below 1, as for pelvic",
+    "  drop and hips opening), a correction would multiply the noise as much as the signal.",
+    "  hipform instead adds a note to every report that contains such a measure, and these",
+    "  rows tell how far to trust it.",
+    "- Thresholds are therefore on hipform's own raw scale. The valgus cut-offs (warn 10°,",
+    "  fault 15°) come from 2D angles drawn on skin landmarks, and hipform's raw valgus reads",
+    "  within a few degrees of the skin-point angle, so the cut-offs are kept.",
+    "- A session-to-session change means something only above the smallest real change of",
+    "  the measure (last part of each sentence above); `hipform compare` uses 8° for knee",
+    "  valgus, the between-day figure for 2D valgus from the literature, which is larger than",
+    "  hipform's own error on these clips.",
+    "",
+]
 
 
 def write_markdown(rows: list[dict], counts: list[dict], path: Path, plot_path: Path | None,
@@ -482,6 +516,7 @@ def write_markdown(rows: list[dict], counts: list[dict], path: Path, plot_path: 
         "",
         *findings([r for r in rows if r["model"] == models[0]], [c for c in counts if c["model"] == models[0]]),
         "",
+        *RAW_OR_CORRECTED,
         "## Measures",
         "",
         "| exercise | measure | model | view | n | true range | bias vs joint centres | typical error | slope "

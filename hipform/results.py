@@ -12,6 +12,11 @@ from typing import Any, Literal
 
 REPORT_SCHEMA = "hipform.report/1"
 
+MEASUREMENT_BASIS = (
+    "raw: angles and distances measured on MediaPipe's 2D image landmarks (3D world landmarks where a "
+    "measure says so), with no correction factor; docs/validation.md gives each measure's bias and error"
+)
+
 Severity = Literal["warn", "fault"]
 
 
@@ -247,6 +252,7 @@ class Report:
             "duration_s": _clean(self.duration_s),
             "view": o.view,
             "view_confidence": _clean(o.view_confidence),
+            "measurement_basis": MEASUREMENT_BASIS,
             "working_side": o.working_side,
             "not_judged": [n.to_dict() for n in o.not_judged],
             "notes": list(o.notes),

@@ -167,3 +167,27 @@ def test_measures_within_documented_error(reports, name):
     assert checked > 0
     missing = EXPECTED[CLIPS[name]] - {p.metric for p in pairs}
     assert not missing, f"measures not reported: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", ["sls_front_left", "sls_front_right"])
+def test_valgus_steps_of_6_degrees_are_told_apart(reports, name):
+    """Reps set 6° of valgus apart (joint centres) read in the same order, each step visible."""
+    pairs = sorted(
+        (p for p in _pairs(reports, name) if p.metric == "knee_valgus_fppa_deg"), key=lambda p: p.joint_centre
+    )
+    assert len(pairs) >= 4
+    true_steps = [b.joint_centre - a.joint_centre for a, b in zip(pairs, pairs[1:], strict=False)]
+    read_steps = [b.measured - a.measured for a, b in zip(pairs, pairs[1:], strict=False)]
+    assert all(s == pytest.approx(6.0, abs=0.5) for s in true_steps)
+    # each 6° step shows as a rise of at least 2.5° (more than twice the reading jitter here)
+    assert all(s >= 2.5 for s in read_steps), read_steps
+
+
+def test_thigh_extension_per_side_within_3_degrees(reports):
+    pairs = [p for p in _pairs(reports, "running_side_60fps") if p.metric == "peak_hip_extension_deg"]
+    assert len(pairs) >= 8
+    for side in ("left", "right"):
+        side_pairs = [p for p in pairs if p.side == side]
+        assert side_pairs, f"no {side} steps"
+        mean_err = sum(p.measured - p.joint_centre for p in side_pairs) / len(side_pairs)
+        assert abs(mean_err) <= 3.0, (side, mean_err)
