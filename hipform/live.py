@@ -221,6 +221,10 @@ class FrameState:
     rep: LiveRep | None = None
 
 
+SIGNAL_HISTORY_S = 10.0
+"""Seconds of past frames the rep signal is computed on in live mode."""
+
+
 class _Growing:
     """An array that grows along axis 0 by doubling (append one row at a time)."""
 
@@ -400,10 +404,22 @@ class LiveAnalyser:
         return self._state(t_s, filt[:, :2], pose.visibility, live_rep)
 
     def _signal_now(self, xyz: np.ndarray, vis: np.ndarray, world: np.ndarray, t_s: float) -> float:
-        one = PoseSequence(
-            xyz[None], vis[None], np.array([t_s]), self.image_size, world[None] if self._has_world else None
+        """The rep signal at the newest frame, computed on the trailing history only.
+
+        Signals may use a clip-wide scale (e.g. the squats' straight-leg length); live
+        mode gives them the last :data:`SIGNAL_HISTORY_S` seconds, which keeps the value
+        causal. ``xyz``, ``vis`` and ``world`` are the newest frame, already appended.
+        """
+        t = self._t.view()
+        start = int(np.searchsorted(t, t_s - SIGNAL_HISTORY_S, side="left"))
+        history = PoseSequence(
+            self._filt.view(start),
+            self._vis.view(start),
+            t[start:],
+            self.image_size,
+            self._filt_world.view(start) if self._has_world else None,
         )
-        return float(np.asarray(self.model.signal(one), float)[-1])
+        return float(np.asarray(self.model.signal(history), float)[-1])
 
     def _state(self, t_s: float, xy: np.ndarray, vis: np.ndarray, rep: LiveRep | None) -> FrameState:
         angles = []

@@ -585,3 +585,24 @@ def test_window_needs_a_display(tmp_path: Path) -> None:
     assert res.returncode == 1
     assert res.stderr.strip().splitlines() == ["error: no display to open the live window on (DISPLAY is not set): "
                                                "use --headless"]
+
+
+@pytest.mark.slow
+def test_live_counts_a_rear_view_single_leg_squat_like_analyze(tmp_path: Path) -> None:
+    """Rendered rear-view clip (3 right-stance reps, known truth): live counts every rep.
+
+    The squats' rep signal uses a body scale over the trailing seconds; a per-frame world
+    scale missed all three reps from behind.
+    """
+    clip = Path(__file__).resolve().parent / "data" / "rendered" / "sls_rear+0_right_30fps.mp4"
+    truth = json.loads(clip.with_suffix(".truth.json").read_text())
+    out = tmp_path / "live"
+    r = subprocess.run(
+        [sys.executable, "-m", "hipform", "live", "-e", "single-leg-squat", "--source", str(clip), "--headless",
+         "--no-pace", "--model", "full", "--out", str(out)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert r.returncode == 0, r.stderr
+    shown = json.loads((out / "live.json").read_text())["reps"]
+    assert len(shown) == len(truth["reps"]) == 3
+    assert all(rep["side"] == truth["side"] == "right" for rep in shown)

@@ -191,7 +191,7 @@ def test_oblique_camera_withholds_frontal_measures():
     oblique = clip.seq.replace(world=clip.seq.world @ rot.T)  # world hips/shoulders 30° out of the image plane
     d = analyse(oblique)
     skipped = {n["metric"]: n["reason"] for n in d["not_judged"]}
-    assert "camera about 30° off the front axis (limit 15°)" in skipped["knee_valgus_fppa_deg"]
+    assert "camera about 30° off the front axis (limit 10°)" in skipped["knee_valgus_fppa_deg"]
     assert len(d["reps"]) == 2 and all("knee_valgus_fppa_deg" not in r["metrics"] for r in d["reps"])
     assert all(r["metrics"]["depth_hip_drop_rel"] is not None for r in d["reps"])
     relaxed = analyse(oblique, overrides={SLS: {"max_camera_yaw_deg": 45.0}})
@@ -220,13 +220,25 @@ def test_feet_together_gives_unclear_side_and_a_note():
     assert all(r["metrics"]["knee_valgus_fppa_deg"] is None for r in d["reps"])
 
 
-def test_rep_signal_is_frame_by_frame(two_sets):
-    """Live mode needs each value of the signal to depend only on its own frame."""
+def test_live_rep_signal_is_frame_by_frame(two_sets):
+    """Live mode feeds one frame at a time: each value then depends only on its own frame."""
     seq = two_sets.seq
-    whole = fk.descent_signal(seq)
+    whole = fk.frame_descent_signal(seq)
     idx = np.array([5, 200, 333, 640])
     parts = np.array([fk.descent_signal(seq.take(slice(i, i + 1)))[0] for i in idx])
     np.testing.assert_allclose(parts, whole[idx])
+
+
+def test_clip_and_frame_signals_agree_when_world_is_good(two_sets):
+    """Where the world landmarks are right, the clip-scale image signal reads the same depth."""
+    seq = two_sets.seq
+    clip, frame = fk.descent_signal(seq), fk.frame_descent_signal(seq)
+    ok = np.isfinite(clip) & np.isfinite(frame)
+    assert ok.sum() > 0.8 * len(seq)
+    rel_clip = clip[ok] - np.percentile(clip[ok], 5)
+    rel_frame = frame[ok] - np.percentile(frame[ok], 5)
+    assert np.max(np.abs(rel_clip - rel_frame)) < 0.03
+    assert np.percentile(rel_clip, 99) > 0.15
 
 
 def test_exercise_declaration():
@@ -298,6 +310,73 @@ def test_real_single_leg_clips_run_with_left_stance(name):
     # elevated oblique cameras (README): past the yaw limit the frontal angles are withheld with the reason
     yaw = float(re.search(r"camera about (\d+)° off the", " ".join(d["notes"])).group(1))
     skipped = {n["metric"]: n["reason"] for n in d["not_judged"]}
-    assert ("off the" in skipped.get("knee_valgus_fppa_deg", "")) == (yaw > 15)
+    assert ("off the" in skipped.get("knee_valgus_fppa_deg", "")) == (yaw > 10)
     if name != "single_leg_hinge_pose2sim_cam02.mp4":
         assert yaw > 30
+
+
+def _world_missing_knee_bend(seq: PoseSequence, keep: float = 0.15) -> PoseSequence:
+    """World landmarks that keep only ``keep`` of every move away from the first frame.
+
+    Mimics MediaPipe's world landmarks on a rendered rear-view single-leg squat, which
+    moved 0.02-0.05 leg lengths for a true 0.23 hip drop.
+    """
+    w0 = seq.world[:1]
+    return seq.replace(world=w0 + keep * (seq.world - w0))
+
+
+@pytest.mark.parametrize("view", ["rear", "front"])
+def test_reps_counted_from_the_image_when_world_misses_the_knee_bend(view):
+    """Regression (rendered rear view): 0 of 3 reps when the rep signal came from the world landmarks."""
+    script = [Stand(0.6, "right"), *[Rep("right", depth=0.22, valgus=v) for v in (3.0, 10.0, 16.0)]]
+    clip = make_clip(script, view=view, seed=31)
+    seq = _world_missing_knee_bend(clip.seq)
+    per_frame = fk.frame_descent_signal(seq)
+    assert np.nanpercentile(per_frame, 95) - np.nanpercentile(per_frame, 5) < 0.06  # below the rep floor
+    d = analyse(seq, side="right")  # the squashed world also hides the lifted foot, which tells the side
+    assert d["view"] == view
+    assert len(d["reps"]) == 3  # including the first, after only 0.6 s of standing
+    for rep, truth in zip(d["reps"], clip.reps, strict=True):
+        assert abs(rep["bottom_s"] - truth["bottom_s"]) <= 0.1
+        assert rep["metrics"]["depth_hip_drop_rel"] == pytest.approx(0.22, abs=0.03)
+        assert rep["metrics"]["knee_valgus_fppa_deg"] == pytest.approx(truth["valgus"], abs=1.5)
+
+
+def _rotate_world(seq: PoseSequence, names: tuple[str, ...], deg: float) -> PoseSequence:
+    """Turn some world landmarks about the vertical axis through the hip centre."""
+    a = np.radians(deg)
+    rot = np.array([[np.cos(a), 0, np.sin(a)], [0, 1, 0], [-np.sin(a), 0, np.cos(a)]])
+    world = seq.world.copy()
+    idx = [fk.landmark_index(n) for n in names]
+    world[:, idx] = world[:, idx] @ rot.T
+    return seq.replace(world=world)
+
+
+def test_camera_yaw_ignores_a_shoulder_pelvis_twist():
+    """The heavy model turned the hip and shoulder lines opposite ways on square-on rendered clips."""
+    clip = make_clip([Stand(1.0, None), Rep("right", depth=0.22, valgus=8.0)], seed=32)
+    hips, shoulders = ("left_hip", "right_hip"), ("left_shoulder", "right_shoulder")
+    twisted = _rotate_world(_rotate_world(clip.seq, hips, 15.0), shoulders, -15.0)
+    assert fk.camera_yaw_deg(twisted) == pytest.approx(0.0, abs=2.0)
+    turned = _rotate_world(_rotate_world(clip.seq, hips, 12.0), shoulders, 12.0)
+    assert fk.camera_yaw_deg(turned) == pytest.approx(12.0, abs=2.0)
+    d = analyse(turned)
+    skipped = {n["metric"]: n["reason"] for n in d["not_judged"]}
+    assert "(limit 10°)" in skipped["knee_valgus_fppa_deg"]
+
+
+@pytest.mark.slow
+def test_rendered_rear_view_counts_every_rep(real_landmarks):
+    """Rendered rear view on axis (tests/data/rendered): 0 of 3 reps before the image rep signal."""
+    from pathlib import Path
+
+    rendered = Path(__file__).parent / "data" / "rendered"
+    truth = json.loads((rendered / "sls_rear+0_right_30fps.truth.json").read_text())
+    d = analyse(real_landmarks(rendered / "sls_rear+0_right_30fps.mp4", "full"))
+    assert d["view"] == "rear"
+    assert len(d["reps"]) == truth["rep_count"] == 3
+    assert d["working_side"] == truth["side"] == "right"
+    for rep, t in zip(d["reps"], truth["reps"], strict=True):
+        assert abs(rep["bottom_s"] - t["bottom_s"]) <= 0.2
+        depth = t["metrics"]["depth_hip_drop_rel"]["joint_centre"]
+        assert rep["metrics"]["depth_hip_drop_rel"] == pytest.approx(depth, abs=0.04)

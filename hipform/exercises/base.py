@@ -117,8 +117,9 @@ class RepModel:
     ----------
     signal : callable
         ``(seq) -> (T,) array``: the 1-D rep signal, larger = further from the top,
-        NaN where the landmarks it needs are missing. Must be computable frame by frame
-        (each value depends only on that frame), so live mode can use it.
+        NaN where the landmarks it needs are missing. A value may depend on its own
+        frame and on the sequence passed in (e.g. a clip-wide body scale) but never on
+        later frames: live mode passes the trailing seconds and uses the last value.
     counter : callable
         ``(thresholds) -> CounterConfig``.
     side : callable

@@ -110,14 +110,39 @@ def lowest_ankle_y(seq: PoseSequence) -> np.ndarray:
     return _lowest(np.vstack([seq.xy(f"{s}_ankle")[:, 1] for s in SIDES]))
 
 
+MIN_FRAMES_CLIP_SCALE = 10
+"""Frames with both a hip and a leg needed before :func:`descent_signal` uses one leg length
+for the whole clip (fewer, e.g. one live frame: per-frame scale)."""
+
+
+def clip_leg_length_px(seq: PoseSequence) -> float:
+    """One straight-leg length in pixels for a whole clip (NaN with too few frames).
+
+    The 90th percentile over frames of the longer image leg (thigh + shank). A bent or
+    pitched leg only looks shorter, so a high percentile picks the straight standing
+    leg without letting a few over-long outlier frames set the scale.
+    """
+    legs = np.vstack([leg_length_px(seq, s) for s in SIDES])
+    ok = np.isfinite(legs).any(axis=0)
+    if ok.sum() < MIN_FRAMES_CLIP_SCALE:
+        return float("nan")
+    return float(np.percentile(np.nanmax(legs[:, ok], axis=0), 90))
+
+
 def descent_signal(seq: PoseSequence) -> np.ndarray:
     """Rep signal for squats: how far the hips have sunk toward the floor foot, in leg lengths.
 
-    ``1 - (floor ankle height below the hip centre) / leg length``: about 0 standing
-    tall, rising as the hips drop. Computed from the world landmarks (metres; the
-    vertical axis and the leg lengths are not foreshortened by a bent leg or an
-    elevated camera) where a frame has them, otherwise from the image with
-    :func:`leg_scale_px`. Each value depends only on its own frame (live mode can use it).
+    ``1 - (floor ankle y - mid-hip y) / leg length`` in the image: about 0 standing
+    tall, rising as the hips drop. For a clip (at least :data:`MIN_FRAMES_CLIP_SCALE`
+    usable frames) the leg length is one value, :func:`clip_leg_length_px`, so that a
+    leg bending toward the camera cannot shrink the scale along with the hip drop.
+    A single frame (live mode) has no clip: the leg length is then :func:`leg_scale_px`
+    of that frame, and the world landmarks are preferred where present.
+
+    The image is used for clips because MediaPipe's world landmarks miss much of the
+    knee bend when the camera looks along the shin (front and, worse, rear views): on
+    rendered single-leg squats from the rear, the world descent moved 0.02-0.05 leg
+    lengths for a true 0.23, too little to count any rep.
 
     Parameters
     ----------
@@ -127,6 +152,20 @@ def descent_signal(seq: PoseSequence) -> np.ndarray:
     -------
     numpy.ndarray
         (T,) dimensionless; NaN where the hips or ankles are missing.
+    """
+    hip_y = seq.mid("left_hip", "right_hip")[:, 1]
+    drop_px = lowest_ankle_y(seq) - hip_y
+    leg_clip = clip_leg_length_px(seq)
+    if np.isfinite(leg_clip) and leg_clip > 0:
+        return 1.0 - drop_px / leg_clip
+    return frame_descent_signal(seq)
+
+
+def frame_descent_signal(seq: PoseSequence) -> np.ndarray:
+    """:func:`descent_signal` with a per-frame scale (each value from its own frame only).
+
+    From the world landmarks (metres) where a frame has them, otherwise from the image
+    with :func:`leg_scale_px`.
     """
     hip_y = seq.mid("left_hip", "right_hip")[:, 1]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -517,6 +556,19 @@ def bottom_frames(signal: np.ndarray, i_start: int, i_peak: int, i_end: int, fra
     return np.arange(lo, hi + 1)
 
 
+BOTTOM_HALF_WINDOW_S = 0.07
+"""Squats are measured over at most this long either side of the deepest frame, in
+seconds: the hip height is nearly flat around the bottom while the knee angles are not,
+so a wider window would read the knee partly on the way down or up."""
+
+
+def deepest_frames(t: np.ndarray, signal: np.ndarray, i_start: int, i_peak: int, i_end: int) -> np.ndarray:
+    """:func:`bottom_frames` of a squat rep, kept within :data:`BOTTOM_HALF_WINDOW_S` of the deepest frame."""
+    frames = bottom_frames(signal, i_start, i_peak, i_end)
+    near = np.abs(np.asarray(t, float)[frames] - t[i_peak]) <= BOTTOM_HALF_WINDOW_S + 1e-9
+    return frames[near] if near.any() else np.array([i_peak])
+
+
 def frontal_knee_at(seq: PoseSequence, side: str, frames: Frames, base: slice) -> dict[str, float]:
     """FPPA and knee-over-toe offset of one knee (medians over ``frames``).
 
@@ -831,12 +883,13 @@ LOWERING_THRESHOLDS: tuple[ThresholdSpec, ...] = (
 CAMERA_THRESHOLDS: tuple[ThresholdSpec, ...] = (
     ThresholdSpec(
         "max_camera_yaw_deg",
-        15.0,
+        10.0,
         "deg",
-        "frontal-plane measures are not judged when the camera is further than this off the front/rear axis",
+        "frontal-plane measures are not judged when the estimated camera yaw off the front/rear axis is larger",
         0.0,
         90.0,
-        "provisional; a 10° offset added ~13° of apparent valgus on a rendered test",
+        "rendered bench: each degree of yaw shifts the FPPA of a bent knee by 1.2-1.9°; the estimate errs by "
+        "up to 15° (docs/metrics.md)",
     ),
 )
 
@@ -844,16 +897,24 @@ CAMERA_THRESHOLDS: tuple[ThresholdSpec, ...] = (
 def camera_yaw_deg(seq: PoseSequence) -> float:
     """How far the camera is off the person's front/rear axis, in degrees (0 = square on).
 
-    Median over frames of the angle of the hip line and of the shoulder line out of the
-    image plane, from the world landmarks (metres). NaN without world landmarks.
+    Per frame, the signed angle of the hip line and of the shoulder line out of the
+    image plane (world landmarks, metres) are averaged, and the absolute value of the
+    median over frames is returned. Averaging signed angles keeps what the two lines
+    share (the camera's yaw) and cancels what they do not (a twist of the shoulders
+    against the pelvis, or MediaPipe's depth turning the two lines opposite ways, which
+    the heavy model did on square-on rendered clips). NaN without world landmarks.
+
+    The estimate is rough: on rendered clips it was off by up to 15° (see
+    ``docs/metrics.md``), so it only catches grossly oblique cameras.
     """
     if seq.world is None:
         return float("nan")
     yaws = []
     for part in ("hip", "shoulder"):
         d = seq.world_point(f"left_{part}") - seq.world_point(f"right_{part}")
-        yaws.append(np.degrees(np.arctan2(np.abs(d[:, 2]), np.abs(d[:, 0]))))
-    return nanmedian_safe(nanmean_rows(np.vstack(yaws)))
+        with np.errstate(invalid="ignore"):
+            yaws.append(np.degrees(np.arctan2(d[:, 2], np.abs(d[:, 0]))))
+    return abs(nanmedian_safe(nanmean_rows(np.vstack(yaws))))
 
 
 def gate_camera_yaw(outcome: ExerciseOutcome, seq: PoseSequence, exercise: Exercise, th: Mapping[str, float]) -> None:

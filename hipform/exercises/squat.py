@@ -108,7 +108,7 @@ def squat_metrics(seq: PoseSequence, window: RepWindow, ctx: RepContext) -> dict
     """Metric values of one bilateral squat rep."""
     sig = fk.descent_signal(seq)
     i0, ib, i1 = rep_indices(seq, window)
-    frames = fk.bottom_frames(sig, i0, ib, i1)
+    frames = fk.deepest_frames(seq.t, sig, i0, ib, i1)
     base = ctx.baseline_slice
     m: dict[str, float | None] = {
         "depth_hip_drop_rel": fk.depth_rel(seq, None, frames, base),
