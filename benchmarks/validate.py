@@ -596,7 +596,12 @@ def main(argv: list[str] | None = None) -> int:
     data_dirs = args.data or [REPO / "tests" / "data" / "rendered"]
     pairs: list[Pair] = []
     results: list[ClipResult] = []
-    clips = [(d, json.loads(tf.read_text())) for d in data_dirs for tf in sorted(d.glob("*.truth.json"))]
+    clips, seen = [], set()
+    for d in data_dirs:
+        for tf in sorted(d.glob("*.truth.json")):
+            if tf.name not in seen:  # a clip copied into two folders counts once
+                seen.add(tf.name)
+                clips.append((d, json.loads(tf.read_text())))
     clips = [(d, t) for d, t in clips if not args.only or t["clip"].removesuffix(".mp4") in args.only]
     for model in args.model:
         for d, truth in clips:

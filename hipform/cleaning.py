@@ -3,6 +3,7 @@
 - :func:`interpolate_gaps` fills short gaps (default up to 0.15 s) linearly in time;
 - :func:`lowpass` is a zero-lag (forward-backward) Butterworth low-pass (scipy.signal);
 - :func:`repair_left_right_swaps` undoes the near/far leg swaps MediaPipe makes in side views;
+- :func:`drop_glitch_frames` blanks frames whose whole skeleton jumps away from its neighbours;
 - :class:`OneEuroFilter` is the causal filter live mode uses (no look-ahead).
 """
 
@@ -230,6 +231,149 @@ def repair_left_right_swaps(seq: PoseSequence, ratio: float = 0.6) -> tuple[Pose
         ),
         int(swapped.sum()),
     )
+
+
+_GLITCH_PARTS = ("shoulder", "hip", "knee", "ankle", "heel", "foot_index")
+_GLITCH_POINTS = tuple(f"{s}_{p}" for s in ("left", "right") for p in _GLITCH_PARTS)
+
+
+def _mirror(name: str, legs_only: bool) -> str:
+    side, part = name.split("_", 1)
+    if legs_only and part in ("shoulder", "hip"):
+        return name
+    return ("right_" if side == "left" else "left_") + part
+
+
+# relabellings a neighbour may need before it is compared: as is, whole body mirrored,
+# legs only swapped (the two label errors the pose model makes; repaired elsewhere)
+_GLITCH_PERMS = tuple(
+    np.array([_GLITCH_POINTS.index(_mirror(n, legs)) for n in _GLITCH_POINTS]) for legs in (False, True)
+)
+
+
+def _median_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Median over points (axis -2) of the point distances; NaN where no point is shared."""
+    d = np.linalg.norm(a - b, axis=-1)
+    out = np.full(d.shape[:-1], np.nan)
+    ok = np.isfinite(d).any(axis=-1)
+    out[ok] = np.nanmedian(d[ok], axis=-1)
+    return out
+
+
+def glitch_scores(xy: np.ndarray, done: np.ndarray, frames: np.ndarray, half: int, min_points: int = 4) -> np.ndarray:
+    """Median distance (px) of each frame's points from the median of its neighbours.
+
+    Parameters
+    ----------
+    xy : numpy.ndarray
+        (T, P, 2) points of the whole clip (pixels, NaN = missing).
+    done : numpy.ndarray
+        (T,) bool, frames already taken out (not used as neighbours).
+    frames : numpy.ndarray
+        Frame indices to score.
+    half : int
+        Neighbours are the frames within ``half`` frames, each relabelled (as is, mirrored,
+        legs swapped) to whichever matches the scored frame best, so a left/right label
+        error is not mistaken for a glitch.
+    min_points : int
+        Fewer shared points than this scores 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        (len(frames),) distances in pixels; 0 when too little is seen to judge.
+    """
+    n = len(xy)
+    cur = xy[frames]
+    near = []
+    for off in (*range(-half, 0), *range(1, half + 1)):
+        j = frames + off
+        inside = (j >= 0) & (j < n)
+        nb = np.full_like(cur, np.nan)
+        jj = j[inside]
+        nb[inside] = np.where(done[jj][:, None, None], np.nan, xy[jj])
+        options = np.stack([nb, *(nb[:, p] for p in _GLITCH_PERMS)])  # (3, F, P, 2)
+        cost = np.nan_to_num(_median_distance(options, cur[None]), nan=np.inf)
+        near.append(np.take_along_axis(options, np.argmin(cost, axis=0)[None, :, None, None], axis=0)[0])
+    stack = np.stack(near, axis=1)  # (F, 2*half, P, 2)
+    counts = np.isfinite(stack[..., 0]).sum(axis=1)  # (F, P)
+    ref = np.full_like(cur, np.nan)
+    ok = counts >= 2
+    ref[ok] = np.nanmedian(stack.transpose(0, 2, 1, 3)[ok], axis=1)
+    d = np.linalg.norm(cur - ref, axis=-1)
+    shared = np.isfinite(d).sum(axis=-1)
+    score = np.zeros(len(frames))
+    judge = shared >= min_points
+    score[judge] = np.nanmedian(d[judge], axis=-1)
+    return score
+
+
+def find_glitch_frames(seq: PoseSequence, threshold_torso: float = 0.5, window_s: float = 0.05) -> np.ndarray:
+    """Frames in which the whole skeleton leaves the path of the frames around it.
+
+    A pose model sometimes returns a skeleton unrelated to the body for a frame or two
+    (seen with MediaPipe when the head is cut off by the frame edge: shoulders at the
+    knees, feet above the hips, with high visibility). Frame by frame, the shoulders,
+    hips, knees, ankles, heels and toes are compared with the median of the same points
+    in the frames within ``window_s`` (at least 2 each side); when their median distance
+    exceeds ``threshold_torso`` median torso lengths the frame is a glitch. The worst
+    frame is taken out first and its neighbours scored again, so a glitch never makes a
+    good neighbour look bad. Smooth motion, however fast, moves the points along with
+    their neighbours' median and is not flagged.
+
+    Parameters
+    ----------
+    seq : PoseSequence
+    threshold_torso : float
+        Median point distance, in torso lengths (mid-shoulder to mid-hip), above which a
+        frame is a glitch.
+    window_s : float
+        Half-width of the neighbourhood in seconds (at least 2 frames).
+
+    Returns
+    -------
+    numpy.ndarray
+        (T,) bool, True for a glitch frame.
+    """
+    n = len(seq)
+    out = np.zeros(n, dtype=bool)
+    torso = np.linalg.norm(seq.mid("left_shoulder", "right_shoulder") - seq.mid("left_hip", "right_hip"), axis=1)
+    torso = torso[np.isfinite(torso)]
+    if n < 3 or torso.size == 0 or float(np.median(torso)) <= 0:
+        return out
+    limit = threshold_torso * float(np.median(torso))
+    xy = seq.xyz[:, [landmark_index(p) for p in _GLITCH_POINTS], :2]
+    half = max(2, int(round(window_s * seq.fps)))
+    score = glitch_scores(xy, out, np.arange(n), half)
+    while score.max() > limit:
+        k = int(np.argmax(score))
+        out[k], score[k] = True, 0.0
+        near = np.array([j for j in range(max(0, k - half), min(n, k + half + 1)) if not out[j]], dtype=int)
+        if near.size:
+            score[near] = glitch_scores(xy, out, near, half)
+    return out
+
+
+def drop_glitch_frames(
+    seq: PoseSequence, threshold_torso: float = 0.5, window_s: float = 0.05
+) -> tuple[PoseSequence, int]:
+    """Blank (NaN) the frames found by :func:`find_glitch_frames`; gap filling then bridges them.
+
+    Returns
+    -------
+    PoseSequence, int
+        The cleaned sequence and the number of frames blanked.
+    """
+    bad = find_glitch_frames(seq, threshold_torso, window_s)
+    if not bad.any():
+        return seq, 0
+    xyz = seq.xyz.copy()
+    xyz[bad] = np.nan
+    world = None
+    if seq.world is not None:
+        world = seq.world.copy()
+        world[bad] = np.nan
+    return seq.replace(xyz=xyz, world=world), int(bad.sum())
 
 
 class OneEuroFilter:

@@ -43,6 +43,12 @@ force-plate contact (150 Hz markers)."""
 TO_TOL_LEG = 0.02
 """Toe-off: the toe rises this far above its ground level (leg lengths)."""
 
+SWING_RISE_LEG = 0.05
+"""Toe-off: height above the stance ground level (leg lengths) the toe surely reaches in
+early swing. The toe-off is the start of the last rise through this height; a toe that
+hovers a little above its ground level in late stance (a far-side foot, a pose glitch's
+after-effect) then cannot pull the toe-off early."""
+
 NOISE_MARGIN = 3.0
 """The toe-off height threshold is at least this many noise SDs of the smoothed toe height."""
 
@@ -390,6 +396,52 @@ def refine_event(
     return te, sigma
 
 
+def refine_toe_off(
+    t: np.ndarray, toe: np.ndarray, ground: float, start: int, stop: int, noise: float, tol: float
+) -> tuple[float, float] | None:
+    """Toe-off: the moment the toe starts the rise that carries it into the swing, sub-frame.
+
+    The last time in frames [start, stop) the toe climbs through ``ground`` +
+    :data:`SWING_RISE_LEG` (at least ``2 * tol``) marks the rise into the swing; from
+    there the rise is followed back, frame by frame, while the toe keeps getting lower,
+    down to ``ground + tol`` or to the bottom of the rise. The toe-off is where the toe
+    passes ``tol`` above that bottom (:func:`refine_event`). On clean data this is the
+    last crossing of ``ground + tol``; it differs when the toe hovers above that level
+    before the real push-off.
+
+    Parameters
+    ----------
+    t : numpy.ndarray
+        (T,) seconds.
+    toe : numpy.ndarray
+        (T,) toe height, leg lengths, up positive.
+    ground : float
+        Ground level of this stance (leg lengths).
+    start, stop : int
+        Frame range to search.
+    noise : float
+        Noise SD of ``toe`` (leg lengths), for the uncertainty.
+    tol : float
+        Height above the bottom of the rise that counts as off the ground (leg lengths).
+
+    Returns
+    -------
+    (float, float) or None
+        Toe-off time and its SD in seconds, or None when the toe does not rise.
+    """
+    high = ground + max(SWING_RISE_LEG, 2 * tol)
+    tc = _crossing(t, toe, high, start, stop, rising=True, last=True)
+    if tc is None:
+        return refine_event(t, toe, ground, start, stop, True, noise, tol, last=True)
+    i = int(np.searchsorted(t, tc))  # first frame above ``high``
+    j = i - 1
+    while j - 1 >= start and np.isfinite(toe[j - 1]) and toe[j - 1] < toe[j] and toe[j] > ground + tol:
+        j -= 1
+    base = ground if toe[j] <= ground + tol else float(toe[j])  # on the ground, or hovering above it
+    tol_here = min(tol, 0.5 * (float(toe[i]) - base))
+    return refine_event(t, toe, base, j, i + 1, True, noise, tol_here, last=True)
+
+
 def _stance_ground(h: np.ndarray, i0: int, i1: int) -> float:
     """Ground level of one stance: a low percentile of the foot point's height in frames i0..i1."""
     seg = h[max(i0, 0) : max(i1, i0 + 1)]
@@ -544,17 +596,21 @@ def _refine_track(sig: GaitSignals, side: str, ics: np.ndarray, period_s: float)
         if ic_ref is None:
             continue
         to_ref = None
-        if to is not None:
+        # without Zeni's toe-off (the toe's backward peak falls after the clip's end, or
+        # is lost in noise) search up to the typical Zeni stance width, if the clip has it
+        to_at = to if to is not None else (ic + typical if ic + typical + 1 < len(t) else None)
+        if to_at is not None:
             # TO: from where the toe is at ground to a little after Zeni's toe-off
-            g_toe = _stance_ground(toe, ic, to + 1)
-            seg = toe[ic : to + 1]
+            g_toe = _stance_ground(toe, ic, to_at + 1)
+            seg = toe[ic : to_at + 1]
             i_flat = ic + (int(np.nanargmin(seg)) if np.isfinite(seg).any() else 0)
             tol = max(TO_TOL_LEG, NOISE_MARGIN * noise_h)  # stay above the landmark jitter
-            stop = to + int(0.2 * n_per) + 1
-            to_ref = refine_event(t, toe, g_toe, i_flat + 1, stop, True, noise_h, tol, last=True)
+            stop = min(len(t), to_at + int(0.2 * n_per) + 1)
+            to_ref = refine_toe_off(t, toe, g_toe, i_flat + 1, stop, noise_h, tol)
         if to_ref is not None and to_ref[0] <= ic_ref[0]:
             to_ref = None
-        to_ev = GaitEvent(to_ref[0], to_ref[1], float(t[to])) if to_ref else GaitEvent(np.nan, np.nan, np.nan)
+        zeni_to = float(t[to]) if to is not None else float("nan")
+        to_ev = GaitEvent(to_ref[0], to_ref[1], zeni_to) if to_ref else GaitEvent(np.nan, np.nan, np.nan)
         out.append(Stance(side, GaitEvent(ic_ref[0], ic_ref[1], float(t[ic])), to_ev))
     return _drop_overlaps(out)
 

@@ -1,7 +1,7 @@
 """The one pipeline shared by ``analyze``, ``batch`` and ``live``.
 
 landmarks (video via a pose backend, or a landmark CSV) -> visibility threshold ->
-left/right swap repair (>= 20 fps) -> gap interpolation -> zero-lag low-pass ->
+glitch-frame removal and left/right swap repair (>= 20 fps) -> gap interpolation -> zero-lag low-pass ->
 the exercise module -> :class:`~hipform.results.Report` -> files.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 import hipform
-from hipform.cleaning import interpolate_gaps, lowpass, repair_left_right_swaps
+from hipform.cleaning import drop_glitch_frames, interpolate_gaps, lowpass, repair_left_right_swaps
 from hipform.config import load_toml, resolve_thresholds
 from hipform.errors import InputError, NoPersonError
 from hipform.exercises import AnalysisOptions, Exercise, available_exercises, get_exercise
@@ -136,9 +136,11 @@ def prepare(seq: PoseSequence, exercise: Exercise, thresholds: Mapping[str, floa
             ("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle")
         ),
     }
-    swaps = 0
+    swaps = glitches = 0
     if seq.fps >= MIN_SWAP_REPAIR_FPS:
+        seq, glitches = drop_glitch_frames(seq)  # first: a glitch frame would derail swap repair
         seq, swaps = repair_left_right_swaps(seq)
+    quality["glitch_frames_removed"] = float(glitches)
     quality["left_right_swaps_repaired"] = float(swaps)
     filled = interpolate_gaps(seq, thresholds.get("max_gap_s", 0.15))
     before = np.isnan(seq.xyz[..., 0]).sum()

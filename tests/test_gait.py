@@ -218,3 +218,88 @@ def test_nobody_walking_gives_no_steps_and_says_so():
     o = analyse_sequence(seq, Settings("running")).outcome
     assert o.steps == []
     assert any("view could not be determined" in n for n in o.notes)
+
+
+# ------------------------------------------------------------------- pose-model glitches
+def _with_glitches(seq: PoseSequence, frames: list[int]) -> PoseSequence:
+    """The whole skeleton of each frame turned upside down about the mid-hip, fully visible.
+
+    This is what MediaPipe returned for about one frame in nine of a rendered 30 fps
+    treadmill run whose head was cut off by the frame edge: shoulders below the hips,
+    feet above them, with high visibility.
+    """
+    xyz, vis = seq.xyz.copy(), seq.visibility.copy()
+    for f in frames:
+        hip = 0.5 * (xyz[f, landmark_index("left_hip"), :2] + xyz[f, landmark_index("right_hip"), :2])
+        xyz[f, :, :2] = 2 * hip - 0.8 * (xyz[f, :, :2] - hip) - hip * 0.2 + np.array([-60.0, 30.0])
+        vis[f] = 0.99
+    return seq.replace(xyz=xyz, visibility=vis)
+
+
+GLITCH_EVERY = (7, 14, 15, 29, 32, 41, 56, 59, 74, 77, 86, 97)  # the pattern seen (frames, period ~113)
+
+
+def _glitched_run(fps: float = 30.0):
+    spec = RunSpec(
+        cadence_spm=160,
+        stance_fraction=0.34,
+        fps=fps,
+        direction=-1,
+        noise_px=1.0,
+        dropouts=4,
+        seed=7,
+        duration_s=8.0,
+        ext_deg={"left": 8.0, "right": 18.0},
+    )
+    seq, truth = synth_run(spec)
+    frames = [f + k * 113 for k in range(3) for f in GLITCH_EVERY if f + k * 113 < len(seq)]
+    return spec, _with_glitches(seq, frames), truth, frames
+
+
+def test_glitch_frames_found_and_nothing_else():
+    from hipform.cleaning import drop_glitch_frames, find_glitch_frames
+
+    spec, seq, _, frames = _glitched_run()
+    assert set(np.flatnonzero(find_glitch_frames(seq))) == set(frames)
+    clean, n = drop_glitch_frames(seq)
+    assert n == len(frames) and np.isnan(clean.xyz[frames, :, 0]).all()
+    # clean running at 30 fps, and legs or whole bodies with swapped labels, are not glitches
+    plain, _ = synth_run(spec)
+    assert not find_glitch_frames(plain).any()
+    xyz = plain.xyz.copy()
+    for part in ("hip", "shoulder", "knee", "ankle", "heel", "foot_index"):
+        a, b = landmark_index(f"left_{part}"), landmark_index(f"right_{part}")
+        xyz[30:34, [a, b]] = xyz[30:34, [b, a]]
+    assert not find_glitch_frames(plain.replace(xyz=xyz)).any()
+
+
+def test_running_at_30_fps_through_pose_glitches():
+    """Regression: glitch frames hid the step period, and hipform found 0 of 10 steps."""
+    spec, seq, truth, frames = _glitched_run()
+    report = analyse_sequence(seq, Settings("running"))
+    assert report.data_quality["glitch_frames_removed"] == len(frames)
+    h = report.outcome.headline
+    assert abs(h["cadence_spm"] - 160) <= 1.0
+    rows = truth.stances(seq.t[0], seq.t[-1], whole=False)
+    inner = [r for r in rows if r[1] >= seq.t[0] + EDGE_S and r[2] <= seq.t[-1] - EDGE_S]
+    pairs, invented = match(report.outcome.steps, rows)
+    assert not invented
+    assert len([p for p in pairs if p[0].scorable]) >= len(inner) - 1
+    for side in ("left", "right"):
+        true = np.mean([r[3] for st, r in pairs if r[0] == side and st.scorable])
+        assert abs(h["peak_hip_extension_deg"][side]["mean"] - true) <= 2.0
+
+
+def test_toe_off_is_the_rise_into_swing_not_an_earlier_hover():
+    t = np.arange(30) / 30.0
+    # the toe hovers just above the contact tolerance from 0.33 s (a far-side foot, a glitch's
+    # after-effect) and starts its rise into the swing at 0.5 s
+    h = np.where(t < 0.33, 0.0, 0.03) + np.where(t > 0.5, (t - 0.5) * 1.5, 0.0)
+    te, _ = gait.refine_toe_off(t, h, 0.0, 1, 30, 0.0, tol=0.02)
+    assert te == pytest.approx(0.5 + 0.02 / 1.5, abs=1e-6)  # tol above the bottom of the rise
+    old, _ = gait.refine_event(t, h, 0.0, 1, 30, True, 0.0, tol=0.02, last=True)
+    assert old < 0.34  # the plain last crossing of ground + tol is the hover's start
+    clean = np.where(t < 0.5, 0.0, (t - 0.5) * 1.5)
+    assert gait.refine_toe_off(t, clean, 0.0, 1, 30, 0.0, 0.02)[0] == pytest.approx(
+        gait.refine_event(t, clean, 0.0, 1, 30, True, 0.0, 0.02, last=True)[0]
+    )
