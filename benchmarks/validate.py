@@ -465,8 +465,8 @@ RAW_OR_CORRECTED = [
     "  within a few degrees of the skin-point angle, so the cut-offs are kept.",
     "- A session-to-session change means something only above the smallest real change of",
     "  the measure (last part of each sentence above); `hipform compare` uses 8° for knee",
-    "  valgus, the between-day figure for 2D valgus from the literature, which is larger than",
-    "  hipform's own error on these clips.",
+    "  valgus, the between-day figure for 2D valgus from the literature, about the same as",
+    "  hipform's own figure on these clips.",
     "",
 ]
 
