@@ -518,6 +518,11 @@ def analyse_gait(
     )
 
 
+MIN_STANCE_SHARE = 0.5
+"""A stance shorter than this share of the clip's median stance is not scored: its toe-off
+was found on a foot leaving the frame or a landmark glitch, not on a real push-off."""
+
+
 def score_steps(
     seq: PoseSequence,
     stances: list[gait.Stance],
@@ -534,10 +539,18 @@ def score_steps(
     thighs = {s: gait.thigh_extension_deg(seq, s, direction) for s in gait.SIDES} if direction else {}
     tilt = gait.smooth_hip_tilt_deg(seq) if view in FRONTAL_VIEWS else None
     baseline = float(np.nanmedian(tilt)) if tilt is not None else float("nan")
+    durations = np.array([st.to.t_s - st.ic.t_s for st in stances], float)
+    typical = float(np.nanmedian(durations)) if np.isfinite(durations).sum() >= 3 else float("nan")
     for i, st in enumerate(stances, start=1):
         step = Step(index=i, side=st.side, ic_s=st.ic.t_s, to_s=st.to.t_s)
         if not np.isfinite(st.to.t_s):
             step.scorable, step.reason = False, "toe-off not seen (clip ends first)"
+            steps.append(step)
+            continue
+        stance = st.to.t_s - st.ic.t_s
+        if np.isfinite(typical) and stance < MIN_STANCE_SHARE * typical:
+            step.scorable = False
+            step.reason = f"toe-off implausibly early (stance {stance:.2f} s, typical {typical:.2f} s)"
             steps.append(step)
             continue
         reason = gap_reason(seq, key_landmarks(st.leg, view), _window(st), th.get("max_gap_s", 0.15))
