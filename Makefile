@@ -38,4 +38,4 @@ clean:
 # and the validation table in docs/validation.md.
 bench: install-test
 	bash bench/make_bench.sh
-	$(BIN)/python benchmarks/validate.py
+	$(BIN)/python benchmarks/validate.py --data tests/data/rendered --data benchmarks/out/rendered --model full lite heavy

@@ -10,6 +10,15 @@ VENV="${BENCH_VENV:-$REPO/.venv-bench}"
 export BENCH_CACHE_DIR="${BENCH_CACHE_DIR:-$REPO/.bench-cache}"
 export ANNY_CACHE_DIR="$BENCH_CACHE_DIR/anny" WARP_CACHE_PATH="$BENCH_CACHE_DIR/warp" XDG_CACHE_HOME="$BENCH_CACHE_DIR/xdg"
 
+if ! ldconfig -p 2>/dev/null | grep -q libEGL_mesa; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libegl1 libegl-mesa0 libgl1-mesa-dri
+    else
+        echo "make_bench: needs Mesa EGL (Debian: apt-get install -y libegl1 libegl-mesa0 libgl1-mesa-dri)" >&2
+        exit 1
+    fi
+fi
+
 if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --upgrade pip
