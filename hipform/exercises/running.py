@@ -15,7 +15,7 @@ import numpy as np
 
 from hipform import gait
 from hipform.config import ThresholdSpec
-from hipform.exercises.base import AnalysisOptions, Exercise, MetricSpec, grade, register_exercise
+from hipform.exercises.base import AnalysisOptions, Exercise, MetricSpec, get_exercise, grade, register_exercise
 from hipform.exercises.repflow import dedupe, gap_reason, gate_metrics, resolve_view
 from hipform.reps import RepWindow
 from hipform.results import ExerciseOutcome, Fault, NotJudged, Step
@@ -449,16 +449,13 @@ def clip_faults(h: dict, th: dict[str, float], profile: GaitProfile, view: str) 
 
 
 # --------------------------------------------------------------------------- flow
-def analyse_gait(
-    profile: GaitProfile, exercise_ref: list[Exercise], seq: PoseSequence, options: AnalysisOptions
-) -> ExerciseOutcome:
+def analyse_gait(profile: GaitProfile, seq: PoseSequence, options: AnalysisOptions) -> ExerciseOutcome:
     """Find and score every step of a running or walking clip.
 
     Parameters
     ----------
     profile : GaitProfile
-    exercise_ref : list
-        One-element list holding the registered :class:`Exercise` (for its metric views).
+        Its ``name`` is the registered exercise (for the metric views).
     seq : PoseSequence
         Cleaned (gap-filled, low-passed) landmarks.
     options : AnalysisOptions
@@ -468,7 +465,7 @@ def analyse_gait(
     -------
     ExerciseOutcome
     """
-    exercise = exercise_ref[0]
+    exercise = get_exercise(profile.name)
     th = dict(options.thresholds)
     view = resolve_view(seq, options)
     not_judged = gate_metrics(exercise, view)
@@ -575,8 +572,6 @@ RUNNING_PROFILE = GaitProfile(
     ("low_hip_extension", "lumbar_compensation", "overstride", "low_cadence", "asymmetry", "pelvic_drop"),
 )
 
-_REF: list[Exercise] = []
-
 EXERCISE = Exercise(
     name="running",
     title="Running",
@@ -589,7 +584,7 @@ EXERCISE = Exercise(
     cutoff_hz=12.0,
     metrics=GAIT_METRICS,
     thresholds=gait_thresholds(low_cadence_spm=160.0, low_cadence_source="Heiderscheit 2011; Lieberman 2015"),
-    analyse=partial(analyse_gait, RUNNING_PROFILE, _REF),
+    analyse=partial(analyse_gait, RUNNING_PROFILE),
     table_columns=(
         "stance_s",
         "peak_hip_extension_deg",
@@ -600,5 +595,4 @@ EXERCISE = Exercise(
     ),
     preferred_views=("side-left", "side-right", "rear"),
 )
-_REF.append(EXERCISE)
 register_exercise(EXERCISE)

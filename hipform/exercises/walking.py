@@ -17,8 +17,6 @@ WALKING_PROFILE = GaitProfile(
     "walking", "walking", ("low_hip_extension", "lumbar_compensation", "low_cadence", "asymmetry", "pelvic_drop")
 )
 
-_REF: list[Exercise] = []
-
 EXERCISE = Exercise(
     name="walking",
     title="Walking",
@@ -31,7 +29,7 @@ EXERCISE = Exercise(
     cutoff_hz=8.0,
     metrics=GAIT_METRICS,
     thresholds=gait_thresholds(low_cadence_spm=90.0, low_cadence_source="provisional (typical adult 100-120)"),
-    analyse=partial(analyse_gait, WALKING_PROFILE, _REF),
+    analyse=partial(analyse_gait, WALKING_PROFILE),
     table_columns=(
         "stance_s",
         "peak_hip_extension_deg",
@@ -41,5 +39,4 @@ EXERCISE = Exercise(
     ),
     preferred_views=("side-left", "side-right", "rear"),
 )
-_REF.append(EXERCISE)
 register_exercise(EXERCISE)
