@@ -56,8 +56,9 @@ def _cache_key(video: Path, model: str) -> str:
 def real_landmarks():
     """``real_landmarks(video_path, model="full") -> PoseSequence`` with the real MediaPipe model.
 
-    Results are cached on disk in ``tests/.cache/`` keyed on the clip's content, the model
-    and the extraction code, so every test module shares one extraction per clip.
+    Clips of ``../shared/videos`` come from :func:`fixtures_pose.subject_sequence` (the same
+    extraction the tracking tests use); other clips (rendered) are cached on disk in
+    ``tests/.cache/`` keyed on the clip's content, the model and the extraction code.
     """
     from hipform.extract import extract_poses
     from hipform.landmark_io import atomic_path, read_landmarks_csv, write_landmarks_csv
@@ -67,6 +68,11 @@ def real_landmarks():
 
     def get(video: Path | str, model: str = "full"):
         video = Path(video)
+        if video.resolve().parent == SHARED_VIDEOS.resolve():
+            # the real clips: one extraction per test run, shared with the tracking tests
+            from fixtures_pose import subject_sequence
+
+            return subject_sequence(video.name, model)
         key = (str(video.resolve()), model)
         if key not in memo:
             f = cache_dir / f"{video.stem}.{model}.{_cache_key(video, model)}.csv"
