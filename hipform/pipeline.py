@@ -1,7 +1,8 @@
 """The one pipeline shared by ``analyze``, ``batch`` and ``live``.
 
 landmarks (video via a pose backend, or a landmark CSV) -> visibility threshold ->
-glitch-frame removal and left/right swap repair (>= 20 fps) -> gap interpolation -> zero-lag low-pass ->
+whole-body flip repair, glitch-frame removal and leg swap repair (>= 20 fps) -> gap interpolation ->
+zero-lag low-pass ->
 the exercise module -> :class:`~hipform.results.Report` -> files.
 """
 
@@ -18,6 +19,7 @@ from hipform.cleaning import drop_glitch_frames, interpolate_gaps, lowpass, repa
 from hipform.config import load_toml, resolve_thresholds
 from hipform.errors import InputError, NoPersonError
 from hipform.exercises import AnalysisOptions, Exercise, available_exercises, get_exercise
+from hipform.flip_repair import repair_body_flips
 from hipform.results import Report
 from hipform.sequence import PoseSequence
 
@@ -136,12 +138,14 @@ def prepare(seq: PoseSequence, exercise: Exercise, thresholds: Mapping[str, floa
             ("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle")
         ),
     }
-    swaps = glitches = 0
+    swaps = glitches = flips = 0
     if seq.fps >= MIN_SWAP_REPAIR_FPS:
+        seq, flips = repair_body_flips(seq)  # whole-body flips first: they look like leg swaps
         seq, glitches = drop_glitch_frames(seq)  # first: a glitch frame would derail swap repair
         seq, swaps = repair_left_right_swaps(seq)
     quality["glitch_frames_removed"] = float(glitches)
     quality["left_right_swaps_repaired"] = float(swaps)
+    quality["body_flips_repaired"] = float(flips)
     filled = interpolate_gaps(seq, thresholds.get("max_gap_s", 0.15))
     before = np.isnan(seq.xyz[..., 0]).sum()
     after = np.isnan(filled.xyz[..., 0]).sum()

@@ -243,16 +243,35 @@ def swap_labels(seq, frames):
     return seq.replace(xyz=xyz, visibility=vis, world=world)
 
 
-def test_left_right_label_swap_mid_rep_is_not_judged():
+def test_left_right_label_flip_mid_rep_is_repaired():
+    seq, truth = hinge_sequence([HingeRep(pelvic_rotation_deg=14.0)], OBLIQUE_LEVEL, noise_px=0.5)
+    bottom = seq.index_at(truth[0].bottom_s)
+    r = analyse(swap_labels(seq, np.arange(bottom - 12, bottom - 5)))
+    assert r["data_quality"]["body_flips_repaired"] == 7
+    assert len(r["reps"]) == 1 and r["reps"][0]["side"] == "left"
+    assert metric(r, 0, "pelvic_rotation_deg") == pytest.approx(14.0, abs=2.0)
+    assert metric(r, 0, "trunk_angle_deg") == pytest.approx(truth[0].trunk_deg, abs=2.0)
+
+
+def test_left_right_label_flip_over_the_bottom_is_not_judged():
     seq, truth = hinge_sequence([HingeRep(pelvic_rotation_deg=10.0)], OBLIQUE_LEVEL)
     bottom = seq.index_at(truth[0].bottom_s)
-    seq = swap_labels(seq, np.arange(bottom - 8, bottom + 8))
-    r = analyse(seq)
+    r = analyse(swap_labels(seq, np.arange(bottom - 8, bottom + 8)))
     assert len(r["reps"]) == 1
     assert r["reps"][0]["side"] == "left"
     reason = not_judged(r)["pelvic_rotation_deg"]
-    assert "swapped" in reason
+    assert "flipped the person's left and right" in reason
     assert metric(r, 0, "trunk_angle_deg") == pytest.approx(truth[0].trunk_deg, abs=2.0)
+
+
+def test_left_right_label_swap_below_20_fps_is_not_judged():
+    # too few frames per second to tell a flip from movement: no repair, and the measure says why
+    seq, truth = hinge_sequence([HingeRep(pelvic_rotation_deg=10.0)], OBLIQUE_LEVEL, fps=15.0)
+    bottom = seq.index_at(truth[0].bottom_s)
+    r = analyse(swap_labels(seq, np.arange(bottom - 4, bottom + 4)))
+    assert r["data_quality"]["body_flips_repaired"] == 0
+    assert len(r["reps"]) == 1
+    assert "swapped" in not_judged(r)["pelvic_rotation_deg"]
 
 
 def test_hidden_free_leg_is_not_judged():
@@ -370,7 +389,12 @@ def test_real_hinge_pelvic_rotation_agrees_across_views(real_reports):
         for n in HINGE_VIEWS
         if real_reports[n]["reps"][0]["metrics"].get("pelvic_rotation_deg") is not None
     }
-    assert len(judged) >= 2, {n: not_judged(real_reports[n]) for n in HINGE_VIEWS}
+    # cam02 needs the whole-body flip repair (MediaPipe turns him round for ~0.3 s at the
+    # bottom); cam03 hides the free leg behind the body
+    assert set(judged) == {HINGE_VIEWS[0], HINGE_VIEWS[1], HINGE_VIEWS[3]}, {
+        n: not_judged(real_reports[n]) for n in HINGE_VIEWS
+    }
+    assert real_reports[HINGE_VIEWS[1]]["data_quality"]["body_flips_repaired"] > 10
     values = np.array(list(judged.values()))
     assert values.max() - values.min() <= 6.0, judged
     # the hips opened (the free leg swung back and out): all views that judge it see it
@@ -387,6 +411,11 @@ def test_real_two_person_clip_matches_cam01(real_reports):
     assert two["reps"][0]["metrics"]["trunk_angle_deg"] == pytest.approx(
         one["reps"][0]["metrics"]["trunk_angle_deg"], abs=8.0
     )
+    # a separate take of the same movement, with frames where the model turns him round
+    # (repaired): the hips are judged to open as in cam01, and the same faults are raised
+    assert two["data_quality"]["body_flips_repaired"] > 0
+    assert two["reps"][0]["metrics"]["pelvic_rotation_deg"] > 10.0
+    assert {f["code"] for f in two["reps"][0]["faults"]} == {f["code"] for f in one["reps"][0]["faults"]}
 
 
 # ---------------------------------------------------------------------------------------

@@ -354,6 +354,14 @@ def measure_pelvis(
     elev = hip_line_elevation_deg(points(seq, f"{stance}_hip", world), points(seq, f"{free}_hip", world), up)
     elev0 = nanmedian_safe(elev[base])
     bottom = nanmedian_safe(elev[near])  # median over +-0.15 s: one noisy frame does not decide
+    if world and not np.isfinite(bottom) and np.isfinite(seq.mid("left_hip", "right_hip")[near]).any():
+        # image hips seen, world hips not: the flip repair dropped the model's depth there
+        m.set(
+            name, None,
+            "the pose model flipped the person's left and right (front/back confusion) at the bottom of the "
+            "rep; the labels were put back but its depth for those frames is not trusted",
+        )
+        return
     m.set(name, bottom - elev0 if np.isfinite(elev0) else None, "no standing frames before the rep")
 
 

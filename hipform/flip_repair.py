@@ -1,0 +1,157 @@
+"""Undo whole-body left/right flips of the pose model in front, rear and oblique views.
+
+In a view that shows the person's front (or back), MediaPipe sometimes decides for a run of
+frames that it is looking at the other side of the body: every left landmark is labelled
+right and the other way round, and the world landmarks put the face behind the head. On
+screen the points stay where they were, so the order of the left and right hip (and of the
+shoulders) across the image reverses from one frame to the next. A person who really turns
+round passes through a side-on posture, where the hips and shoulders overlap on screen;
+the model's flip does not.
+
+:func:`find_body_flips` marks the frames whose hip *and* shoulder order are both clearly
+reversed against the clip's usual order, in runs that start or end with a jump from a
+clearly unreversed frame (a model flip, not a turn). :func:`repair_body_flips` swaps every
+left/right landmark pair back in those frames (image landmarks and visibility) and drops
+their world landmarks, whose depth the model guessed for a body facing the other way.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hipform.landmarks import MIRROR_ORDER
+from hipform.sequence import PoseSequence
+
+MIN_REVERSED_FRAC = 0.3
+"""A frame counts as reversed when both its hip and shoulder separations on screen point the
+other way by at least this share of their usual width."""
+
+MIN_HIP_SPREAD_TORSO = 0.15
+MIN_SHOULDER_SPREAD_TORSO = 0.25
+"""Below these hip and shoulder widths on screen (in torso lengths) the view is side-on: the
+left/right order is too close to zero to tell a flip from noise, and nothing is repaired.
+Square front views give about 0.4 and 0.7, the oblique pose2sim views 0.22-0.31 and
+0.38-0.58, side views under 0.05 and 0.2."""
+
+MAX_JUMP_GAP_S = 0.1
+"""A run is a jump when a clearly unreversed frame lies within this time of its first or last
+frame (seconds); otherwise the order changed gradually, as in a real turn, and is kept."""
+
+
+def _separation(seq: PoseSequence, part: str) -> np.ndarray:
+    """(T,) left minus right image x of a landmark pair (pixels); NaN when one is missing."""
+    return seq.xy(f"left_{part}")[:, 0] - seq.xy(f"right_{part}")[:, 0]
+
+
+def usual_order(seq: PoseSequence) -> tuple[float, float, float] | None:
+    """The clip's usual left/right order on screen.
+
+    Returns
+    -------
+    (sign, hip_width_px, shoulder_width_px) or None
+        ``sign`` is +1 when the left hip and shoulder are usually to the image right of the
+        right ones (the person faces the camera), -1 when to the left (the back is seen);
+        the widths are the median separations with that order. None when the order cannot
+        be told (no frames with both pairs, or a side-on view).
+    """
+    hip, sh = _separation(seq, "hip"), _separation(seq, "shoulder")
+    both = np.isfinite(hip) & np.isfinite(sh)
+    if both.sum() < 3:
+        return None
+    sign = 1.0 if np.median(hip[both] + sh[both]) >= 0 else -1.0
+    agree = both & (hip * sign > 0) & (sh * sign > 0)
+    if agree.sum() < 3:
+        return None
+    hip_w, sh_w = float(np.median(hip[agree] * sign)), float(np.median(sh[agree] * sign))
+    torso = np.linalg.norm(seq.mid("left_shoulder", "right_shoulder") - seq.mid("left_hip", "right_hip"), axis=-1)
+    torso_px = float(np.nanmedian(torso[agree])) if np.isfinite(torso[agree]).any() else float("nan")
+    if not np.isfinite(torso_px) or torso_px <= 0:
+        return None
+    if hip_w < MIN_HIP_SPREAD_TORSO * torso_px or sh_w < MIN_SHOULDER_SPREAD_TORSO * torso_px:
+        return None
+    return sign, hip_w, sh_w
+
+
+def find_body_flips(seq: PoseSequence, min_frac: float = MIN_REVERSED_FRAC) -> np.ndarray:
+    """Frames in which the pose model flipped the whole body's left and right.
+
+    Parameters
+    ----------
+    seq : PoseSequence
+        Raw landmarks (before gap filling and smoothing, which would blur a flip).
+    min_frac : float
+        Share of the usual hip and shoulder width by which both must be reversed.
+
+    Returns
+    -------
+    numpy.ndarray
+        (T,) bool, True in the flipped frames. All False in side views and when the usual
+        order cannot be told.
+    """
+    flipped = np.zeros(len(seq), dtype=bool)
+    order = usual_order(seq)
+    if order is None:
+        return flipped
+    sign, hip_w, sh_w = order
+    hip = _separation(seq, "hip") * sign / hip_w
+    sh = _separation(seq, "shoulder") * sign / sh_w
+    with np.errstate(invalid="ignore"):
+        reversed_ = (hip <= -min_frac) & (sh <= -min_frac)
+        clear = (hip >= min_frac) & (sh >= min_frac)
+    seen = np.isfinite(hip) & np.isfinite(sh)
+    t = seq.t
+    idx = np.arange(len(seq))
+    # runs of reversed frames, allowing frames with no hips/shoulders inside a run
+    run_start = None
+    last_rev = -1
+    runs: list[tuple[int, int]] = []
+    for i in idx[seen]:
+        if reversed_[i]:
+            if run_start is None:
+                run_start = i
+            last_rev = i
+        elif run_start is not None:
+            runs.append((run_start, last_rev))
+            run_start = None
+    if run_start is not None:
+        runs.append((run_start, last_rev))
+    clear_idx = idx[clear]
+    for a, b in runs:
+        before = clear_idx[clear_idx < a]
+        after = clear_idx[clear_idx > b]
+        jump_in = before.size > 0 and t[a] - t[before[-1]] <= MAX_JUMP_GAP_S
+        jump_out = after.size > 0 and t[after[0]] - t[b] <= MAX_JUMP_GAP_S
+        if jump_in or jump_out:
+            flipped[a : b + 1] = True
+    return flipped & seen
+
+
+def repair_body_flips(seq: PoseSequence, min_frac: float = MIN_REVERSED_FRAC) -> tuple[PoseSequence, int]:
+    """Relabel the frames found by :func:`find_body_flips` (left <-> right; world landmarks dropped).
+
+    Returns
+    -------
+    PoseSequence, int
+        The repaired sequence and the number of frames repaired.
+    """
+    flipped = find_body_flips(seq, min_frac)
+    if not flipped.any():
+        return seq, 0
+
+    def relabel(arr: np.ndarray) -> np.ndarray:
+        out = arr.copy()
+        out[flipped] = arr[flipped][:, list(MIRROR_ORDER)]
+        return out
+
+    xyz = relabel(seq.xyz)
+    world = None
+    if seq.world is not None:
+        # the model's depth guesses for a body it thought was turned away are not the
+        # real ones mirrored (on the pose2sim clips they were off in either reading), so
+        # the world landmarks of repaired frames are dropped rather than guessed
+        world = seq.world.copy()
+        world[flipped] = np.nan
+    return (
+        seq.replace(xyz=xyz, visibility=relabel(seq.visibility), world=world),
+        int(flipped.sum()),
+    )
