@@ -27,11 +27,13 @@ MIN_REVERSED_FRAC = 0.3
 other way by at least this share of their usual width."""
 
 MIN_HIP_SPREAD_TORSO = 0.15
+"""Narrowest usual hip width on screen, in torso lengths, for the repair to run."""
+
 MIN_SHOULDER_SPREAD_TORSO = 0.25
-"""Below these hip and shoulder widths on screen (in torso lengths) the view is side-on: the
-left/right order is too close to zero to tell a flip from noise, and nothing is repaired.
-Square front views give about 0.4 and 0.7, the oblique pose2sim views 0.22-0.31 and
-0.38-0.58, side views under 0.05 and 0.2."""
+"""Narrowest usual shoulder width on screen, in torso lengths. Below these two widths the
+view is side-on: the left/right order is too close to zero to tell a flip from noise, and
+nothing is repaired. Square front views give about 0.4 and 0.7, the oblique pose2sim views
+0.22-0.31 and 0.38-0.58, side views under 0.05 and 0.2."""
 
 MAX_JUMP_GAP_S = 0.1
 """A run is a jump when a clearly unreversed frame lies within this time of its first or last
