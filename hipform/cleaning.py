@@ -200,10 +200,45 @@ def _cost(a: np.ndarray, b: np.ndarray) -> float:
     return float(d.sum()) if d.size else float("nan")
 
 
+def relabel_landmarks(
+    seq: PoseSequence, frames: np.ndarray, order: np.ndarray | list[int], *, drop_world: bool = False
+) -> PoseSequence:
+    """Give some frames' landmarks new labels: landmark ``k`` takes the values of ``order[k]``.
+
+    Parameters
+    ----------
+    seq : PoseSequence
+    frames : numpy.ndarray
+        (T,) bool, the frames to relabel.
+    order : array of int
+        (33,) index permutation, e.g. one that swaps left and right.
+    drop_world : bool
+        Set the world landmarks of those frames to NaN instead of relabelling them.
+
+    Returns
+    -------
+    PoseSequence
+        A copy; image landmarks and visibility relabelled in ``frames``.
+    """
+    order = np.asarray(order)
+
+    def fix(arr: np.ndarray) -> np.ndarray:
+        out = arr.copy()
+        out[frames] = arr[frames][:, order]
+        return out
+
+    world = seq.world
+    if world is not None:
+        if drop_world:
+            world = world.copy()
+            world[frames] = np.nan
+        else:
+            world = fix(world)
+    return seq.replace(xyz=fix(seq.xyz), visibility=fix(seq.visibility), world=world)
+
+
 def repair_left_right_swaps(seq: PoseSequence, ratio: float = 0.6) -> tuple[PoseSequence, int]:
     """Swap back the legs in frames found by :func:`find_left_right_swaps`.
-
-    Use on side views only: in front views the legs do not pass each other.
 
     Returns
     -------
@@ -217,20 +252,7 @@ def repair_left_right_swaps(seq: PoseSequence, ratio: float = 0.6) -> tuple[Pose
     ri = [landmark_index("right_" + p) for p in _LEG_PARTS]
     perm = np.arange(seq.xyz.shape[1])
     perm[li], perm[ri] = ri, li
-
-    def fix(arr: np.ndarray) -> np.ndarray:
-        out = arr.copy()
-        out[swapped] = arr[swapped][:, perm]
-        return out
-
-    return (
-        seq.replace(
-            xyz=fix(seq.xyz),
-            visibility=fix(seq.visibility),
-            world=None if seq.world is None else fix(seq.world),
-        ),
-        int(swapped.sum()),
-    )
+    return relabel_landmarks(seq, swapped, perm), int(swapped.sum())
 
 
 _GLITCH_PARTS = ("shoulder", "hip", "knee", "ankle", "heel", "foot_index")

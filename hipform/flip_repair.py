@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hipform.cleaning import relabel_landmarks
 from hipform.landmarks import MIRROR_ORDER
 from hipform.sequence import PoseSequence
 
@@ -140,20 +141,9 @@ def repair_body_flips(seq: PoseSequence, min_frac: float = MIN_REVERSED_FRAC) ->
     if not flipped.any():
         return seq, 0
 
-    def relabel(arr: np.ndarray) -> np.ndarray:
-        out = arr.copy()
-        out[flipped] = arr[flipped][:, list(MIRROR_ORDER)]
-        return out
-
-    xyz = relabel(seq.xyz)
-    world = None
-    if seq.world is not None:
-        # the model's depth guesses for a body it thought was turned away are not the
-        # real ones mirrored (on the pose2sim clips they were off in either reading), so
-        # the world landmarks of repaired frames are dropped rather than guessed
-        world = seq.world.copy()
-        world[flipped] = np.nan
+    # the model's depth guesses for a body it thought was turned away are not the real ones
+    # mirrored (on the pose2sim clips they were off in either reading): dropped, not guessed
     return (
-        seq.replace(xyz=xyz, visibility=relabel(seq.visibility), world=world),
+        relabel_landmarks(seq, flipped, MIRROR_ORDER, drop_world=True),
         int(flipped.sum()),
     )
