@@ -36,9 +36,10 @@ from hipform.cleaning import OneEuroFilter, interpolate_gaps, repair_left_right_
 from hipform.errors import CameraError, HipformError, InputError
 from hipform.exercises import AnalysisOptions, Exercise, RepContext, get_exercise
 from hipform.exercises.repflow import MIN_TIMING_FPS, baseline_slice, gap_reason, gate_metrics, resolve_view
+from hipform.flip_repair import repair_body_flips
 from hipform.geometry import angle_at
 from hipform.landmarks import N_LANDMARKS, landmark_index
-from hipform.pipeline import Settings
+from hipform.pipeline import MIN_SWAP_REPAIR_FPS, Settings
 from hipform.reps import RepCounter, RepWindow
 from hipform.results import NotJudged, Rep
 from hipform.sequence import FramePose, PoseSequence
@@ -443,6 +444,12 @@ class LiveAnalyser:
         unfiltered = self._sequence(self._raw.view(start), raw_world, start)
         unfiltered = unfiltered.with_visibility_threshold(self.visibility_min)
         smoothed = self.filtered_sequence(start)
+        if unfiltered.fps >= MIN_SWAP_REPAIR_FPS:
+            # as in the offline pipeline; by the rep's end its frames are all in the past
+            repaired, flips = repair_body_flips(unfiltered)
+            if flips:
+                unfiltered = repaired
+                smoothed = causal_filter(repaired, self.filter_config)
         side_view = self.settings.view in SIDE_VIEWS or (
             self.settings.view == "auto" and resolve_view(smoothed, self._options(None)).view in SIDE_VIEWS
         )

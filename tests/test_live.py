@@ -402,6 +402,31 @@ def test_every_frame_replayed_live_counts_like_offline(shared_videos: Path, squa
     assert min(a.angle_deg for a in shown) < 120  # the squats are deep
 
 
+def test_live_repairs_a_whole_body_flip_like_analyze() -> None:
+    """Oblique single-leg RDL whose labels the model flips for 7 frames before the bottom."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from synth_hinge import Camera, HingeRep, hinge_sequence
+
+    from hipform.landmarks import MIRROR_ORDER
+
+    seq, truth = hinge_sequence([HingeRep(pelvic_rotation_deg=14.0)] * 2, Camera(45.0), noise_px=0.5)
+    flipped = np.zeros(len(seq), dtype=bool)
+    for t in truth:
+        bottom = seq.index_at(t.bottom_s)
+        flipped[bottom - 12 : bottom - 5] = True
+    perm = list(MIRROR_ORDER)
+    xyz, vis, world = seq.xyz.copy(), seq.visibility.copy(), seq.world.copy()
+    xyz[flipped], vis[flipped], world[flipped] = (a[flipped][:, perm] for a in (seq.xyz, seq.visibility, seq.world))
+    seq = seq.replace(xyz=xyz, visibility=vis, world=world)
+    live, _ = _replay(seq, "single-leg-rdl")
+    offline = analyse_sequence(seq, Settings(exercise="single-leg-rdl")).outcome.reps
+    assert len(live.reps) == len(offline) == 2
+    for lr, off in zip(live.reps, offline, strict=True):
+        assert lr.rep.side == off.side == "left"
+        assert lr.rep.metrics["pelvic_rotation_deg"] == pytest.approx(14.0, abs=2.5)
+        assert off.metrics["pelvic_rotation_deg"] == pytest.approx(14.0, abs=2.0)
+
+
 REP_EXERCISES = ["single-leg-squat", "step-up", "squat", "single-leg-rdl", "hip-thrust"]
 
 
