@@ -141,7 +141,7 @@ def prepare(seq: PoseSequence, exercise: Exercise, thresholds: Mapping[str, floa
     swaps = glitches = flips = 0
     if seq.fps >= MIN_SWAP_REPAIR_FPS:
         seq, flips = repair_body_flips(seq)  # whole-body flips first: they look like leg swaps
-        seq, glitches = drop_glitch_frames(seq)  # first: a glitch frame would derail swap repair
+        seq, glitches = drop_glitch_frames(seq)  # before the leg swaps: a glitch would derail them
         seq, swaps = repair_left_right_swaps(seq)
     quality["glitch_frames_removed"] = float(glitches)
     quality["left_right_swaps_repaired"] = float(swaps)
