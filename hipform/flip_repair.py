@@ -10,9 +10,11 @@ the model's flip does not.
 
 :func:`find_body_flips` marks the frames whose hip *and* shoulder order are both clearly
 reversed against the clip's usual order, in runs that start or end with a jump from a
-clearly unreversed frame (a model flip, not a turn). :func:`repair_body_flips` swaps every
-left/right landmark pair back in those frames (image landmarks and visibility) and drops
-their world landmarks, whose depth the model guessed for a body facing the other way.
+clearly unreversed frame (a model flip, not a turn). The usual order is the one the feet
+point to when they clearly point toward or away from the camera, else the majority's.
+:func:`repair_body_flips` swaps every left/right landmark pair back in those frames (image
+landmarks and visibility) and drops their world landmarks, whose depth the model guessed for
+a body facing the other way.
 """
 
 from __future__ import annotations
@@ -36,6 +38,20 @@ view is side-on: the left/right order is too close to zero to tell a flip from n
 nothing is repaired. Square front views give about 0.4 and 0.7, the oblique pose2sim views
 0.22-0.31 and 0.38-0.58, side views under 0.05 and 0.2."""
 
+TOES_DECIDE = 0.4
+"""Feet pointing this clearly toward or away from the camera (:func:`toes_toward_camera`)
+settle which way the person faces, even when the model's labels say otherwise in most frames
+(the lite model on pose2sim cam02 is flipped in 61% of them)."""
+
+MIN_MAJORITY = 0.6
+"""Share of frames in one left/right order for that order to be taken as the true one when
+the feet do not tell (the full model on pose2sim cam02 has 70% of its frames right)."""
+
+MAX_OVERRULED_MAJORITY = 0.75
+"""The feet overrule a majority of the labels only up to this share: seen from behind the
+feet read poorly, and labels this consistent are trusted over them (then nothing is
+repaired, and the measures that depend on the labels withhold themselves)."""
+
 MAX_JUMP_GAP_S = 0.1
 """A run is a jump when a clearly unreversed frame lies within this time of its first or last
 frame (seconds); otherwise the order changed gradually, as in a real turn, and is kept."""
@@ -46,13 +62,68 @@ def _separation(seq: PoseSequence, part: str) -> np.ndarray:
     return seq.xy(f"left_{part}")[:, 0] - seq.xy(f"right_{part}")[:, 0]
 
 
+def toes_toward_camera(seq: PoseSequence) -> float:
+    """How clearly the feet point toward the camera (+) or away from it (-), from the image alone.
+
+    A camera above the floor sees the nearer end of a foot lower on screen. The median over
+    frames and both feet of (toe tip y - heel y), divided by the median heel-to-toe distance
+    on screen, is about +1 for feet pointing at a raised camera, near 0 side-on, and negative
+    when they point away. It does not depend on which foot the model calls left. From behind
+    the heel hides the toes and the reading is weak (-0.7 to +0.04 on real and rendered rear
+    views, against +0.5 to +1.0 from the front).
+
+    Returns
+    -------
+    float
+        NaN without both landmarks of a foot in any frame.
+    """
+    toe = np.stack([seq.xy("left_foot_index"), seq.xy("right_foot_index")])
+    heel = np.stack([seq.xy("left_heel"), seq.xy("right_heel")])
+    dy = toe[..., 1] - heel[..., 1]
+    length = np.linalg.norm(toe - heel, axis=-1)
+    ok = np.isfinite(dy) & (length > 0)
+    if not ok.any():
+        return float("nan")
+    return float(np.median(dy[ok]) / np.median(length[ok]))
+
+
+def facing_sign(seq: PoseSequence, share_left_on_right: float) -> float | None:
+    """+1 when the person faces the camera, -1 when their back is to it, None when unsure.
+
+    Parameters
+    ----------
+    seq : PoseSequence
+    share_left_on_right : float
+        Share of frames whose labels put the left hip and shoulder to the image right.
+
+    Notes
+    -----
+    The labels' majority decides when it is clear (at least ``MIN_MAJORITY``) and the feet
+    do not clearly point the other way. Feet that clearly point toward or away from the
+    camera decide against a contested majority (under ``MAX_OVERRULED_MAJORITY``). A clear
+    majority that the feet contradict, or a split majority the feet do not settle, is
+    unsure: nothing is repaired then.
+    """
+    majority = 1.0 if share_left_on_right >= 0.5 else -1.0
+    share = max(share_left_on_right, 1.0 - share_left_on_right)
+    toes = toes_toward_camera(seq)
+    feet = (1.0 if toes > 0 else -1.0) if abs(toes) >= TOES_DECIDE else None
+    if feet is None or feet == majority:
+        return majority if share >= MIN_MAJORITY or feet == majority else None
+    return feet if share < MAX_OVERRULED_MAJORITY else None
+
+
 def usual_order(seq: PoseSequence) -> tuple[float, float, float] | None:
-    """The clip's usual left/right order on screen.
+    """The clip's true left/right order on screen.
+
+    Which way the person faces comes from :func:`facing_sign`: the labels' clear majority,
+    or the feet where they clearly point toward or away from the camera and the labels are
+    split.
 
     Returns
     -------
     (sign, hip_width_px, shoulder_width_px) or None
-        ``sign`` is +1 when the left hip and shoulder are usually to the image right of the
+        ``sign`` is +1 when the left hip and shoulder belong to the image right of the
         right ones (the person faces the camera), -1 when to the left (the back is seen);
         the widths are the median separations with that order. None when the order cannot
         be told (no frames with both pairs, or a side-on view).
@@ -61,7 +132,9 @@ def usual_order(seq: PoseSequence) -> tuple[float, float, float] | None:
     both = np.isfinite(hip) & np.isfinite(sh)
     if both.sum() < 3:
         return None
-    sign = 1.0 if np.median(hip[both] + sh[both]) >= 0 else -1.0
+    sign = facing_sign(seq, float(np.mean(hip[both] + sh[both] > 0)))
+    if sign is None:
+        return None
     agree = both & (hip * sign > 0) & (sh * sign > 0)
     if agree.sum() < 3:
         return None
