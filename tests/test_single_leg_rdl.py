@@ -418,6 +418,16 @@ def test_real_two_person_clip_matches_cam01(real_reports):
     assert {f["code"] for f in two["reps"][0]["faults"]} == {f["code"] for f in one["reps"][0]["faults"]}
 
 
+@pytest.mark.slow
+def test_real_cam02_with_the_lite_model_flipped_most_of_the_time(real_landmarks, shared_videos):
+    # the lite model mistakes his front for his back in most frames of cam02; his feet point
+    # at the camera, which settles it: left stance, and the hips judged as by the full model
+    r = analyse(real_landmarks(shared_videos / HINGE_VIEWS[1], model="lite"))
+    assert r["data_quality"]["body_flips_repaired"] > 30
+    assert len(r["reps"]) == 1 and r["reps"][0]["side"] == "left"
+    assert 10.0 < r["reps"][0]["metrics"]["pelvic_rotation_deg"] < 30.0
+
+
 # ---------------------------------------------------------------------------------------
 # rendered person with known angles (tests/data/rendered, made by bench/): MediaPipe end to end
 # ---------------------------------------------------------------------------------------
