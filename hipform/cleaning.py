@@ -21,7 +21,7 @@ DEFAULT_MAX_GAP_S = 0.15
 """Longest gap in seconds that is filled by interpolation."""
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(start, stop) index pairs of the True runs of a 1-D boolean array."""
     m = np.concatenate([[False], mask, [False]]).astype(np.int8)
     d = np.diff(m)
@@ -51,7 +51,7 @@ def fill_gaps_1d(t: np.ndarray, y: np.ndarray, max_gap_s: float) -> np.ndarray:
     if not bad.any() or bad.all():
         return y
     period = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
-    for a, b in _runs(bad):
+    for a, b in true_runs(bad):
         if a == 0 or b == len(y):
             continue
         if (t[b] - t[a - 1]) - period <= max_gap_s + 1e-9:
@@ -114,7 +114,7 @@ def lowpass_1d(y: np.ndarray, fs_hz: float, cutoff_hz: float, order: int = 4) ->
     if cutoff_hz >= 0.95 * fs_hz / 2:
         return y
     sos = butter(order, cutoff_hz, btype="low", fs=fs_hz, output="sos")
-    for a, b in _runs(np.isfinite(y)):
+    for a, b in true_runs(np.isfinite(y)):
         n = b - a
         if n < 4:
             continue

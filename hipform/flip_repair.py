@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hipform.cleaning import relabel_landmarks
+from hipform.cleaning import relabel_landmarks, true_runs
 from hipform.landmarks import MIRROR_ORDER
 from hipform.sequence import PoseSequence
 
@@ -108,8 +108,10 @@ def facing_sign(seq: PoseSequence, share_left_on_right: float) -> float | None:
     share = max(share_left_on_right, 1.0 - share_left_on_right)
     toes = toes_toward_camera(seq)
     feet = (1.0 if toes > 0 else -1.0) if abs(toes) >= TOES_DECIDE else None
-    if feet is None or feet == majority:
-        return majority if share >= MIN_MAJORITY or feet == majority else None
+    if feet == majority:
+        return majority
+    if feet is None:
+        return majority if share >= MIN_MAJORITY else None
     return feet if share < MAX_OVERRULED_MAJORITY else None
 
 
@@ -175,28 +177,16 @@ def find_body_flips(seq: PoseSequence, min_frac: float = MIN_REVERSED_FRAC) -> n
         reversed_ = (hip <= -min_frac) & (sh <= -min_frac)
         clear = (hip >= min_frac) & (sh >= min_frac)
     seen = np.isfinite(hip) & np.isfinite(sh)
-    t = seq.t
-    idx = np.arange(len(seq))
-    # runs of reversed frames, allowing frames with no hips/shoulders inside a run
-    run_start = None
-    last_rev = -1
-    runs: list[tuple[int, int]] = []
-    for i in idx[seen]:
-        if reversed_[i]:
-            if run_start is None:
-                run_start = i
-            last_rev = i
-        elif run_start is not None:
-            runs.append((run_start, last_rev))
-            run_start = None
-    if run_start is not None:
-        runs.append((run_start, last_rev))
-    clear_idx = idx[clear]
-    for a, b in runs:
+    # runs of reversed frames among those with hips and shoulders (frames without them
+    # inside a run do not break it)
+    seen_idx = np.flatnonzero(seen)
+    clear_idx = np.flatnonzero(clear)
+    for start, stop in true_runs(reversed_[seen_idx]):
+        a, b = seen_idx[start], seen_idx[stop - 1]
         before = clear_idx[clear_idx < a]
         after = clear_idx[clear_idx > b]
-        jump_in = before.size > 0 and t[a] - t[before[-1]] <= MAX_JUMP_GAP_S
-        jump_out = after.size > 0 and t[after[0]] - t[b] <= MAX_JUMP_GAP_S
+        jump_in = before.size > 0 and seq.t[a] - seq.t[before[-1]] <= MAX_JUMP_GAP_S
+        jump_out = after.size > 0 and seq.t[after[0]] - seq.t[b] <= MAX_JUMP_GAP_S
         if jump_in or jump_out:
             flipped[a : b + 1] = True
     return flipped & seen
