@@ -129,10 +129,11 @@ def test_compare_command_prints_verdicts_and_writes_compare_html(tmp_path):
     html = (new / "compare.html").read_text()
     assert "a real improvement" in html and "within measurement error" in html
     assert "http" not in html and "<script" not in html
+    from fixtures_pose import missing_input
     from render_fixtures import chromium, not_blank, open_in_chromium
 
     if chromium() is None:
-        pytest.skip("CHROMIUM IS NOT INSTALLED: compare.html was not opened in a browser")
+        missing_input("CHROMIUM IS NOT INSTALLED: compare.html was not opened in a browser")
     run = open_in_chromium(new / "compare.html", (1000, 700))
     assert not_blank(run.screenshot)[0] > 10
     assert [u for u in run.page_requests if not u.startswith(("file:", "data:"))] == []

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 import numpy as np
 import pytest
+from fixtures_pose import missing_input
 from render_fixtures import chromium, not_blank, open_in_chromium, squat_clip_run
 from typer.testing import CliRunner
 
@@ -123,7 +124,7 @@ def test_html_is_self_contained(squat):
 @pytest.mark.slow
 def test_report_renders_in_headless_chromium_without_network(squat):
     if chromium() is None:
-        pytest.skip(NO_CHROMIUM)
+        missing_input(NO_CHROMIUM)
     run = open_in_chromium(squat.out / "report.html")
     std, coloured = not_blank(run.screenshot)
     assert std > 20, "screenshot looks blank"
@@ -135,7 +136,7 @@ def test_report_renders_in_headless_chromium_without_network(squat):
 def test_network_check_sees_an_external_request(tmp_path):
     """The browser check can fail: a page that loads a remote image is caught."""
     if chromium() is None:
-        pytest.skip(NO_CHROMIUM)
+        missing_input(NO_CHROMIUM)
     page = tmp_path / "leaky.html"
     page.write_text('<html><body><p>x</p><img src="http://example.invalid/pixel.png"></body></html>')
     run = open_in_chromium(page, (400, 300))

@@ -20,10 +20,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from fixtures_pose import missing_input
 
 from hipform.camera import CameraSource, CapturedFrame, ClipCamera, NewestFrameSlot
 from hipform.errors import CameraError
-from hipform.exercises import available_exercises
 from hipform.landmark_io import read_landmarks_csv
 from hipform.live import LiveAnalyser, LiveSession, make_cue, rep_line, run_live
 from hipform.pipeline import Settings, analyse_sequence
@@ -40,10 +40,6 @@ REP_LINE = re.compile(r"^rep (\d+) \(([^)]*)\) ([\d.]+)-([\d.]+) s · (.*?)(?: \
 CASES = [(SQUAT_CLIP, "squat", "lite"), (HINGE_CLIP, "single-leg-rdl", "full")]
 EXERCISES = [e for _, e, _ in CASES]
 
-
-def needs(exercise: str) -> None:
-    if exercise not in available_exercises():
-        pytest.skip(f"exercise {exercise} is not registered yet")
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
@@ -79,8 +75,6 @@ def live_runs(shared_videos: Path, tmp_path_factory: pytest.TempPathFactory, rea
     """
     out: dict = {}
     for clip, exercise, model in CASES:
-        if exercise not in available_exercises():
-            continue
         base = tmp_path_factory.mktemp(exercise)
         src = str(shared_videos / clip)
         live = run_cli("live", "-e", exercise, "--source", src, "--headless", "--model", model, "--out",
@@ -92,7 +86,6 @@ def live_runs(shared_videos: Path, tmp_path_factory: pytest.TempPathFactory, rea
 
 
 def _run(live_runs: dict, exercise: str) -> dict:
-    needs(exercise)
     run = live_runs[exercise]
     assert run["live"].returncode == 0, run["live"].stderr[-2000:]
     return run
@@ -173,10 +166,8 @@ def test_live_report_is_what_analyze_gives_on_the_recorded_landmarks(live_runs: 
 # camera errors
 # ---------------------------------------------------------------------------------
 def test_camera_that_cannot_be_opened_gives_one_line_and_no_report(tmp_path: Path) -> None:
-    needs_any = available_exercises()
-    assert needs_any
     out = tmp_path / "never"
-    res = run_cli("live", "-e", needs_any[0] if "squat" not in needs_any else "squat", "--camera", "9",
+    res = run_cli("live", "-e", "squat", "--camera", "9",
                   "--headless", "--out", str(out), timeout=60)
     assert res.returncode == 2
     lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
@@ -198,9 +189,6 @@ def test_bad_live_input_is_one_line(args: list[str], code: int, message: str, tm
 
     from hipform.cli import app
 
-    for name in ("squat", "running"):
-        if name in args:
-            needs(name)
     res = CliRunner().invoke(app, ["live", *args, "--headless", "--out", str(tmp_path / "o")])
     assert res.exit_code == code, res.output
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
@@ -241,7 +229,7 @@ class VanishingCamera:
 
 @pytest.mark.slow
 def test_camera_lost_mid_session_still_writes_the_report(shared_videos: Path, tmp_path: Path) -> None:
-    exercise = "squat" if "squat" in available_exercises() else available_exercises()[0]
+    exercise = "squat"
     cam = CameraSource(0, capture_factory=lambda i: VanishingCamera(shared_videos / SQUAT_CLIP, 25),
                        lost_after_s=0.5)
     from rich.console import Console
@@ -268,7 +256,7 @@ def test_camera_lost_through_the_cli_is_one_line_with_exit_code(
     from hipform.backends.replay import ReplayBackend
     from hipform.cli import app
 
-    exercise = "squat" if "squat" in available_exercises() else available_exercises()[0]
+    exercise = "squat"
     seq = squat_seq
 
     def fake_source(camera: int = 0, source: object = None, *, pace: bool = True) -> CameraSource:
@@ -354,7 +342,6 @@ def test_clip_camera_plays_in_real_time(shared_videos: Path) -> None:
 @pytest.fixture(scope="module")
 def squat_seq(live_runs: dict):  # noqa: ANN201
     """Landmarks of the squat clip (real MediaPipe, lite model), as ``hipform analyze`` extracted them."""
-    needs("squat")
     return _run(live_runs, "squat")["seq"]
 
 
@@ -371,7 +358,6 @@ def _replay(seq, exercise: str, upto: int | None = None):  # noqa: ANN001, ANN20
 
 @pytest.mark.slow
 def test_live_analysis_is_causal(shared_videos: Path, squat_seq) -> None:  # noqa: ANN001
-    needs("squat")
     seq = squat_seq
     full, states = _replay(seq, "squat")
     assert len(full.reps) >= 2
@@ -390,7 +376,6 @@ def test_live_analysis_is_causal(shared_videos: Path, squat_seq) -> None:  # noq
 
 @pytest.mark.slow
 def test_every_frame_replayed_live_counts_like_offline(shared_videos: Path, squat_seq) -> None:  # noqa: ANN001
-    needs("squat")
     seq = squat_seq
     live, states = _replay(seq, "squat")
     offline = analyse_sequence(seq, Settings(exercise="squat"))
@@ -433,7 +418,6 @@ REP_EXERCISES = ["single-leg-squat", "step-up", "squat", "single-leg-rdl", "hip-
 @pytest.mark.slow
 @pytest.mark.parametrize("exercise", REP_EXERCISES)
 def test_every_rep_exercise_runs_live_on_real_landmarks(exercise: str, live_runs: dict) -> None:
-    needs(exercise)
     for case in ("squat", "single-leg-rdl"):
         if case not in live_runs:
             continue
@@ -473,7 +457,6 @@ def test_rep_line_round_trips_through_the_parser() -> None:
 
 
 def test_session_stops_when_the_window_asks_to_quit(shared_videos: Path, squat_seq) -> None:  # noqa: ANN001
-    needs("squat")
     seq = squat_seq
     from hipform.backends.replay import ReplayBackend
 
@@ -506,7 +489,7 @@ def test_session_stops_when_the_window_asks_to_quit(shared_videos: Path, squat_s
 def xvfb():  # noqa: ANN201
     """A private X server (Xvfb picks a free display number itself)."""
     if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed (Debian package xvfb; .ci/run installs it)")
+        missing_input("Xvfb is not installed (Debian package xvfb; .ci/run installs it)")
     r, w = os.pipe()
     proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
                             pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -536,7 +519,6 @@ def _overlay_pixels(rgb: np.ndarray) -> dict[str, int]:
 @pytest.mark.slow
 def test_window_shows_the_overlay_under_xvfb(xvfb: str, shared_videos: Path, tmp_path: Path) -> None:
     """The window shows skeleton, counter and the cue of rep 1; q quits and the report is written."""
-    needs("squat")
     from PIL import ImageGrab
 
     env = dict(os.environ, DISPLAY=xvfb)
@@ -576,7 +558,6 @@ def test_window_shows_the_overlay_under_xvfb(xvfb: str, shared_videos: Path, tmp
 
 @pytest.mark.slow
 def test_ctrl_c_ends_a_headless_session_and_writes_the_report(shared_videos: Path, tmp_path: Path) -> None:
-    needs("squat")
     proc = subprocess.Popen(
         [*HIPFORM, "live", "-e", "squat", "--source", str(shared_videos / SQUAT_CLIP), "--headless", "--out",
          str(tmp_path / "c")],
@@ -604,7 +585,7 @@ def test_ctrl_c_ends_a_headless_session_and_writes_the_report(shared_videos: Pat
 
 def test_window_needs_a_display(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    exercise = "squat" if "squat" in available_exercises() else available_exercises()[0]
+    exercise = "squat"
     res = run_cli("live", "-e", exercise, "--source", str(REPO / "sample_videos" / HINGE_CLIP), "--out",
                   str(tmp_path / "x"), env=env, timeout=60)
     assert res.returncode == 1

@@ -437,8 +437,6 @@ RENDERED = Path(__file__).resolve().parent / "data" / "rendered"
 @pytest.mark.slow
 def test_rendered_front_hinge(real_landmarks):
     clip = RENDERED / "rdl_front_left.mp4"
-    if not clip.is_file():
-        pytest.skip("rendered clip not available")
     truth = json.loads((RENDERED / "rdl_front_left.truth.json").read_text())
     r = analyse(real_landmarks(clip))
     assert len(r["reps"]) == truth["rep_count"]
