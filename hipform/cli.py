@@ -269,11 +269,12 @@ def exercises() -> None:
         ex = get_exercise(name)
         console.rule(f"[bold]{name}[/] — {ex.title}")
         console.print(ex.description, highlight=False)
-        mt = Table(title="metrics", title_justify="left")
-        for c in ("name", "unit", "view", "meaning"):
+        mt = Table(title="measures", title_justify="left")
+        for c in ("measure", "id (report.json)", "unit", "view", "better", "smallest real change", "reference"):
             mt.add_column(c)
-        for m in ex.metrics:
-            mt.add_row(m.name, m.unit, m.view, m.description)
+        for m in (*ex.metrics, *ex.session_measures):
+            src = m.format(m.smallest_real_change) if m.comparable else "not compared"
+            mt.add_row(*(escape(x) for x in (m.title, m.name, m.unit, m.view, m.better or "", src, m.reference_text())))
         console.print(mt)
         tt = Table(title=escape(f"thresholds (TOML table [{name}])"), title_justify="left")
         for c in ("name", "default", "unit", "meaning", "source"):

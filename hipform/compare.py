@@ -1,11 +1,16 @@
 """Progress between sessions: is a change bigger than the smallest real change of its measure.
 
-Two ``report.json`` of the same exercise are reduced to one mean per side and metric
-(over the scorable reps or steps that have a value), plus the numeric headline figures of
-the summary. Each pair of means is judged against the smallest real change of the
-measure (the smallest detectable difference between days): a change at least that big is
-"real", smaller ones are "within measurement error". Defaults are in
-:data:`DEFAULT_RULES`; a TOML ``[compare]`` table overrides them per metric name.
+Two ``report.json`` of the same exercise are reduced to one mean per side and measure
+(over the scorable reps or steps that have a value), plus the exercise's session
+measures (e.g. cadence). Everything about a measure — its smallest real change (the
+smallest difference between days that is more than measurement error), which direction
+is better, how to print it — comes from the measure catalogue
+(:mod:`hipform.measures`); nothing is guessed from metric names, and ids the exercise
+does not declare are not compared. A change is "real" only when it is at least the
+smallest real change *and* each session has at least :data:`MIN_N` reps or steps for
+the mean; below that it is "too few reps to tell". A TOML ``[compare]`` table overrides
+the smallest real change per measure id. Differences in camera view, camera yaw, model
+or frame rate between the sessions are said next to the verdicts.
 
 Pure functions on report dicts; no files are read here except by :func:`load_compare_config`.
 """
@@ -16,76 +21,28 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from hipform.errors import ConfigError, InputError
-
-Better = Literal["lower", "higher"]
-
-SUMMARY_SKIP = frozenset({"rep_count", "rep_count_by_side", "fault_counts", "steps_analysed"})
-"""Summary keys that are counts, not measures (not compared)."""
+from hipform.measures import Measure
 
 SIDE_ORDER = {"left": 0, "right": 1, "both": 2, "all": 3, "session": 4}
 
+MIN_N = 3
+"""Fewest reps (or steps) per side and session for a mean to be compared."""
 
-@dataclass(frozen=True)
-class ChangeRule:
-    """Smallest real change of the measures whose name contains ``pattern``.
+YAW_DIFFERENCE_DEG = 5.0
+"""Camera yaw differences at least this big are said next to the verdicts."""
 
-    Attributes
-    ----------
-    pattern : str
-        Fragment of the metric name (first matching rule wins).
-    smallest_real_change : float
-        In the metric's unit.
-    better : {"lower", "higher"} or None
-        Which direction is an improvement; None when neither is (e.g. depth).
-    source : str
-        Where the number comes from ("provisional" when nowhere).
-    """
-
-    pattern: str
-    smallest_real_change: float
-    better: Better | None
-    source: str = "provisional"
-
-
-MUNRO = "2D knee valgus SDD between days ~8 deg (Munro 2012)"
-DEFAULT_RULES: tuple[ChangeRule, ...] = (
-    ChangeRule("valgus", 8.0, "lower", MUNRO),
-    ChangeRule("fppa", 8.0, "lower", MUNRO),
-    ChangeRule("over_toe", 0.05, "lower"),
-    ChangeRule("knee_offset", 0.05, "lower"),
-    ChangeRule("pelvic_drop", 4.0, "lower", "provisional (3D pelvic obliquity SD ~4 deg, Weeks 2015)"),
-    ChangeRule("pelvic_tilt", 4.0, "lower", "provisional (3D pelvic obliquity SD ~4 deg, Weeks 2015)"),
-    ChangeRule("pelvic_rotation", 5.0, "lower", "provisional (3D pelvic rotation SD 4-6 deg, Weeks 2015)"),
-    ChangeRule("pelvi", 4.0, "lower"),
-    ChangeRule("lumbar", 5.0, "lower"),
-    ChangeRule("arch", 5.0, "lower"),
-    ChangeRule("hip_extension", 5.0, "higher", "provisional (video vs mocap hip angle RMSE 5-6 deg, Van Hooren 2023)"),
-    ChangeRule("lockout", 5.0, "lower"),
-    ChangeRule("trunk", 5.0, "lower"),
-    ChangeRule("lean", 5.0, "lower"),
-    ChangeRule("overstride", 5.0, "lower"),
-    ChangeRule("shank", 5.0, "lower"),
-    ChangeRule("asymmetry", 5.0, "lower"),
-    ChangeRule("symmetry_index", 5.0, "lower"),
-    ChangeRule("lowering", 0.2, "higher"),
-    ChangeRule("eccentric", 0.2, "higher"),
-    ChangeRule("cadence", 3.0, None),
+VERDICTS = (
+    "real improvement",
+    "real worsening",
+    "real increase",
+    "real decrease",
+    "within measurement error",
+    "too few reps to tell",
+    "not comparable",
 )
-"""Rules by metric-name fragment, checked in order."""
-
-UNIT_DEFAULTS: tuple[tuple[str, float], ...] = (
-    ("_deg", 5.0),
-    ("_spm", 3.0),
-    ("_s", 0.1),
-    ("_rel", 0.05),
-    ("_pct", 5.0),
-)
-"""Fallback smallest real change by unit suffix (all provisional)."""
-
-FALLBACK = 0.1
 
 
 @dataclass(frozen=True)
@@ -96,37 +53,46 @@ class Change:
     ----------
     side : str
         ``left``/``right``/``both``; ``all`` when reps have no side; ``session`` for
-        summary figures.
+        session measures.
     metric : str
-    label : str
-        Words for the metric.
+        Measure id.
+    measure : Measure
+        The catalogue entry (name, unit, direction, smallest real change, format).
     old, new : float or None
         Mean in each session (None when not measured there).
     n_old, n_new : int
         Reps or steps averaged.
     smallest_real_change : float
-    better : {"lower", "higher"} or None
+        In the measure's unit (the catalogue's, or the ``[compare]`` override).
     source : str
         Source of the smallest real change.
     verdict : str
-        ``"real improvement"``, ``"real worsening"``, ``"real increase"``,
-        ``"real decrease"``, ``"within measurement error"`` or ``"not comparable"``.
+        One of :data:`VERDICTS`.
     reason : str
-        Why not comparable (empty otherwise).
+        Why not comparable or too few (empty otherwise).
     """
 
     side: str
     metric: str
-    label: str
+    measure: Measure
     old: float | None
     new: float | None
     n_old: int
     n_new: int
     smallest_real_change: float
-    better: Better | None
     source: str
     verdict: str
     reason: str = ""
+
+    @property
+    def label(self) -> str:
+        """The measure's plain name."""
+        return self.measure.title
+
+    @property
+    def better(self) -> str | None:
+        """Which direction is an improvement (from the catalogue)."""
+        return self.measure.better
 
     @property
     def delta(self) -> float | None:
@@ -137,31 +103,40 @@ class Change:
 
     @property
     def real(self) -> bool:
-        """True when the change is at least the smallest real change."""
+        """True when the change is at least the smallest real change with enough reps."""
         return self.verdict.startswith("real ")
 
+    def fmt(self, v: float | None) -> str:
+        """A value in this measure's unit and precision."""
+        return self.measure.format(v)
+
     def sentence(self) -> str:
-        """E.g. ``"right knee valgus 17.0° → 9.0°: a real improvement"``."""
-        who = "" if self.side in ("all", "session") else f"{self.side} "
+        """E.g. ``"right knee valgus angle (FPPA) 17.0° → 9.0°: a real improvement"``."""
+        who = "" if self.side in ("all", "session") or self.measure.side else f"{self.side} "
         head = f"{who}{self.label}"
         if self.verdict == "not comparable":
             return f"{head}: not comparable ({self.reason})"
-        text = f"{head} {fmt(self.old, self.metric)} → {fmt(self.new, self.metric)}: "
+        text = f"{head} {self.fmt(self.old)} → {self.fmt(self.new)}: "
+        if self.verdict == "too few reps to tell":
+            return text + f"too few reps to tell ({self.reason})"
         if self.real:
             return text + f"a {self.verdict}"
-        return text + f"within measurement error (smaller than {fmt(self.smallest_real_change, self.metric)})"
+        return text + f"within measurement error (smaller than {self.fmt(self.smallest_real_change)})"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
         return {
             "side": self.side,
             "metric": self.metric,
+            "measure": self.measure.title,
+            "unit": self.measure.unit,
             "old": self.old,
             "new": self.new,
             "change": self.delta,
             "n_old": self.n_old,
             "n_new": self.n_new,
             "smallest_real_change": self.smallest_real_change,
+            "better": self.measure.better,
             "verdict": self.verdict,
             "sentence": self.sentence(),
         }
@@ -178,7 +153,7 @@ class Comparison:
         The clips the two reports came from.
     changes : list of Change
     notes : list of str
-        Differences that limit the comparison (view, working side...).
+        Differences that limit the comparison (view, camera yaw, model, working side...).
     """
 
     exercise: str
@@ -188,96 +163,79 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
 
 
-def fmt(v: float | None, metric: str) -> str:
-    """A value with its unit for sentences: ``17.0°``, ``0.42 s``, ``168 steps/min``."""
-    if v is None:
-        return "–"
-    if metric.endswith("_deg"):
-        return f"{v:.1f}°"
-    if metric.endswith("_spm"):
-        return f"{v:.0f} steps/min"
-    if metric.endswith("_s"):
-        return f"{v:.2f} s"
-    return f"{v:.2f}"
+def smallest_real_change(measure: Measure, overrides: Mapping[str, float] | None = None) -> tuple[float, str]:
+    """The smallest real change of a measure and its source (a ``[compare]`` override wins)."""
+    if overrides and measure.name in overrides:
+        return float(overrides[measure.name]), "your config [compare]"
+    return measure.smallest_real_change, measure.change_source
 
 
-def rule_for(metric: str, overrides: Mapping[str, float] | None = None) -> ChangeRule:
-    """The smallest-real-change rule of a metric (a ``[compare]`` override wins).
+def verdict(old: float, new: float, measure: Measure, src: float | None = None) -> str:
+    """Words for a change of means with enough reps: real improvement/worsening/increase/decrease, or within error.
 
-    Parameters
-    ----------
-    metric : str
-        Metric name, e.g. ``"knee_valgus_deg"``.
-    overrides : mapping, optional
-        Metric name -> smallest real change, from the TOML ``[compare]`` table.
+    A change counts as real when ``|new - old| >= src`` (the measure's smallest real
+    change unless given). Direction comes from ``measure.better``: ``toward_zero``
+    measures improve when the absolute value falls.
     """
-    base = next((r for r in DEFAULT_RULES if r.pattern in metric), None)
-    if base is None:
-        size = next((v for suffix, v in UNIT_DEFAULTS if metric.endswith(suffix)), FALLBACK)
-        base = ChangeRule(metric, size, None)
-    if overrides and metric in overrides:
-        return ChangeRule(metric, float(overrides[metric]), base.better, "your config [compare]")
-    return base
-
-
-def verdict(old: float, new: float, rule: ChangeRule) -> str:
-    """Words for a change: real improvement/worsening/increase/decrease, or within error.
-
-    A change counts as real when ``|new - old| >= smallest_real_change``.
-    """
+    src = measure.smallest_real_change if src is None else src
     d = new - old
-    if abs(d) < rule.smallest_real_change - 1e-9:
+    if abs(d) < src - 1e-9:
         return "within measurement error"
-    if rule.better is None:
-        return "real increase" if d > 0 else "real decrease"
-    improved = d < 0 if rule.better == "lower" else d > 0
-    return "real improvement" if improved else "real worsening"
+    if measure.better == "lower":
+        return "real improvement" if d < 0 else "real worsening"
+    if measure.better == "higher":
+        return "real improvement" if d > 0 else "real worsening"
+    if measure.better == "toward_zero":
+        if abs(new) == abs(old):
+            return "real increase" if d > 0 else "real decrease"
+        return "real improvement" if abs(new) < abs(old) else "real worsening"
+    return "real increase" if d > 0 else "real decrease"
 
 
-def side_means(report: Mapping[str, Any]) -> dict[tuple[str, str], tuple[float, int]]:
-    """Mean of every metric per side over scorable reps/steps with a value.
+def item_side(item: Mapping[str, Any], measure: Measure) -> str:
+    """The side a rep's or step's value of ``measure`` belongs to."""
+    return measure.side or item.get("side") or "all"
+
+
+def side_means(report: Mapping[str, Any], measures: tuple[Measure, ...]) -> dict[tuple[str, str], tuple[float, int]]:
+    """Mean of every comparable measure per side over scorable reps/steps with a value.
 
     Parameters
     ----------
     report : dict
         ``report.json`` content.
+    measures : tuple of Measure
+        The exercise's per-rep (per-step) measures.
 
     Returns
     -------
     dict
-        (side, metric) -> (mean, count). Side is the rep's/step's side, ``all`` when None.
+        (side, measure id) -> (mean, count).
     """
     acc: dict[tuple[str, str], list[float]] = {}
-    for it in report.get("reps", []) + report.get("steps", []):
+    for it in [*report.get("reps", []), *report.get("steps", [])]:
         if not it.get("scorable", True):
             continue
-        side = it.get("side") or "all"
-        for m, v in it.get("metrics", {}).items():
-            if v is None or not math.isfinite(float(v)):
+        values = it.get("metrics", {})
+        for m in measures:
+            v = values.get(m.name)
+            if not m.comparable or v is None or not math.isfinite(float(v)):
                 continue
-            acc.setdefault((side, m), []).append(float(v))
+            acc.setdefault((item_side(it, m), m.name), []).append(float(v))
     return {k: (sum(v) / len(v), len(v)) for k, v in acc.items()}
 
 
-def summary_figures(report: Mapping[str, Any]) -> dict[tuple[str, str], float]:
-    """Numeric headline figures of the summary: (side, name) -> value.
-
-    Plain numbers get side ``session``; a dict keyed by ``left``/``right`` gives one
-    entry per side. Counts (rep counts, fault counts) are skipped.
-    """
-    out: dict[tuple[str, str], float] = {}
-    for k, v in report.get("summary", {}).items():
-        if k in SUMMARY_SKIP:
-            continue
-        if isinstance(v, bool):
-            continue
-        if isinstance(v, int | float) and math.isfinite(float(v)):
-            out[("session", k)] = float(v)
-        elif isinstance(v, Mapping):
-            for side, x in v.items():
-                is_num = isinstance(x, int | float) and not isinstance(x, bool)
-                if side in ("left", "right") and is_num and math.isfinite(float(x)):
-                    out[(side, k)] = float(x)
+def session_figures(
+    report: Mapping[str, Any], measures: tuple[Measure, ...]
+) -> dict[tuple[str, str], tuple[float, int]]:
+    """Session measures of the summary: (``session``, id) -> (value, steps or reps behind it)."""
+    summary = report.get("summary", {})
+    n = int(summary.get("steps_analysed", summary.get("rep_count", 0)) or 0)
+    out: dict[tuple[str, str], tuple[float, int]] = {}
+    for m in measures:
+        v = summary.get(m.name)
+        if m.comparable and isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(float(v)):
+            out[("session", m.name)] = (float(v), n)
     return out
 
 
@@ -285,18 +243,15 @@ def compare_reports(
     old: Mapping[str, Any],
     new: Mapping[str, Any],
     overrides: Mapping[str, float] | None = None,
-    labels: Mapping[str, str] | None = None,
 ) -> Comparison:
-    """Compare two reports of the same exercise, per side and metric.
+    """Compare two reports of the same exercise, per side and measure.
 
     Parameters
     ----------
     old, new : dict
         ``report.json`` contents (earlier and later session).
     overrides : mapping, optional
-        Metric name -> smallest real change (TOML ``[compare]``).
-    labels : mapping, optional
-        Metric name -> words (the exercise's labels); defaults to the name.
+        Measure id -> smallest real change (TOML ``[compare]``).
 
     Returns
     -------
@@ -305,29 +260,35 @@ def compare_reports(
     Raises
     ------
     InputError
-        When the two reports are of different exercises.
+        When the two reports are of different exercises, or of an exercise hipform does not know.
     """
+    from hipform.exercises import get_exercise
+
     if old.get("exercise") != new.get("exercise"):
         raise InputError(
             f"cannot compare different exercises: {old.get('exercise')!r} (old) vs {new.get('exercise')!r} (new)"
         )
-    comp = Comparison(str(new["exercise"]), str(old.get("source", "")), str(new.get("source", "")))
+    ex = get_exercise(str(new["exercise"]))
+    comp = Comparison(ex.name, str(old.get("source", "")), str(new.get("source", "")))
     comp.notes.extend(context_notes(old, new))
+    unit = "steps" if ex.kind == "steps" else "reps"
     nj_old = {n["metric"]: n["reason"] for n in old.get("not_judged", [])}
     nj_new = {n["metric"]: n["reason"] for n in new.get("not_judged", [])}
-    mo, mn = side_means(old), side_means(new)
-    for key in sorted(set(mo) | set(mn), key=_order):
-        side, metric = key
-        o, n = mo.get(key), mn.get(key)
-        comp.changes.append(_change(side, metric, o, n, overrides, labels, nj_old.get(metric), nj_new.get(metric)))
-    so, sn = summary_figures(old), summary_figures(new)
-    for key in sorted(set(so) | set(sn), key=_order):
-        side, metric = key
-        if key in mo or key in mn:
-            continue
-        o = (so[key], 1) if key in so else None
-        n = (sn[key], 1) if key in sn else None
-        comp.changes.append(_change(side, metric, o, n, overrides, labels, None, None))
+    per_item = {m.name: m for m in ex.metrics}
+    per_session = {m.name: m for m in ex.session_measures}
+    for means, catalogue in (
+        ((side_means(old, ex.metrics), side_means(new, ex.metrics)), per_item),
+        ((session_figures(old, ex.session_measures), session_figures(new, ex.session_measures)), per_session),
+    ):
+        mo, mn = means
+        for key in sorted(set(mo) | set(mn), key=_order):
+            side, metric = key
+            comp.changes.append(
+                _change(
+                    side, catalogue[metric], mo.get(key), mn.get(key), overrides, unit,
+                    nj_old.get(metric), nj_new.get(metric),
+                )
+            )
     return comp
 
 
@@ -337,46 +298,43 @@ def _order(key: tuple[str, str]) -> tuple[int, str, str]:
 
 def _change(
     side: str,
-    metric: str,
+    measure: Measure,
     o: tuple[float, int] | None,
     n: tuple[float, int] | None,
     overrides: Mapping[str, float] | None,
-    labels: Mapping[str, str] | None,
+    unit: str,
     nj_old: str | None,
     nj_new: str | None,
 ) -> Change:
-    rule = rule_for(metric, overrides)
-    label = (labels or {}).get(metric) or words(metric)
+    src, source = smallest_real_change(measure, overrides)
     old_v, n_old = o if o else (None, 0)
     new_v, n_new = n if n else (None, 0)
     reason = ""
     if old_v is None or new_v is None:
         which, why = ("old", nj_old) if old_v is None else ("new", nj_new)
         reason = f"not measured in the {which} session" + (f": {why}" if why else "")
-        if old_v is None and new_v is None:
-            reason = "measured in neither session"
         v = "not comparable"
+    elif min(n_old, n_new) < MIN_N:
+        v = "too few reps to tell"
+        reason = f"{n_old} vs {n_new} {unit}; a mean needs at least {MIN_N} per session"
     else:
-        v = verdict(old_v, new_v, rule)
-    return Change(
-        side, metric, label, old_v, new_v, n_old, n_new, rule.smallest_real_change, rule.better, rule.source, v, reason
-    )
-
-
-def words(metric: str) -> str:
-    """A metric name in words, without its unit suffix: ``knee_valgus_deg`` -> ``knee valgus``."""
-    for suffix in ("_deg", "_rel", "_spm", "_pct", "_s", "_m"):
-        if metric.endswith(suffix):
-            metric = metric[: -len(suffix)]
-            break
-    return metric.replace("_", " ")
+        v = verdict(old_v, new_v, measure, src)
+    return Change(side, measure.name, measure, old_v, new_v, n_old, n_new, src, source, v, reason)
 
 
 def context_notes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    """Differences between the sessions that make a comparison less fair."""
+    """Differences between the sessions that make a comparison less fair (camera, model, side, fps)."""
     notes = []
     if old.get("view") != new.get("view"):
         notes.append(f"camera view differs: {old.get('view')} (old) vs {new.get('view')} (new)")
+    yo, yn = old.get("camera_yaw_deg"), new.get("camera_yaw_deg")
+    if isinstance(yo, int | float) and isinstance(yn, int | float) and abs(yo - yn) >= YAW_DIFFERENCE_DEG:
+        notes.append(
+            f"camera angle differs: about {yo:.0f}° (old) vs {yn:.0f}° (new) off the {new.get('view')} axis; "
+            "part of any change may be the camera"
+        )
+    if old.get("backend") != new.get("backend"):
+        notes.append(f"pose model differs: {old.get('backend')} (old) vs {new.get('backend')} (new)")
     if old.get("working_side") != new.get("working_side"):
         notes.append(f"working side differs: {old.get('working_side')} (old) vs {new.get('working_side')} (new)")
     fo, fn = old.get("fps") or 0, new.get("fps") or 0
@@ -386,7 +344,7 @@ def context_notes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
 
 
 def load_compare_config(path: str | Path) -> dict[str, float]:
-    """The ``[compare]`` table of a TOML file: metric name -> smallest real change (> 0).
+    """The ``[compare]`` table of a TOML file: measure id -> smallest real change (> 0).
 
     Raises
     ------
@@ -394,9 +352,14 @@ def load_compare_config(path: str | Path) -> dict[str, float]:
         Bad file, or a value that is not a positive number.
     """
     from hipform.config import load_toml
+    from hipform.exercises import available_exercises, get_exercise
 
     table = load_toml(path).get("compare", {})
+    exercises = [get_exercise(e) for e in available_exercises()]
+    known = {m.name for ex in exercises for m in (*ex.metrics, *ex.session_measures)}
     for k, v in table.items():
+        if k not in known:
+            raise ConfigError(f"[compare] {k}: not a measure hipform reports (see `hipform exercises`)")
         if not v > 0:
             raise ConfigError(f"[compare] {k} = {v}: the smallest real change must be > 0")
     return dict(table)

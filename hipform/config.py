@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +61,40 @@ COMMON_THRESHOLDS: tuple[ThresholdSpec, ...] = (
     ),
     ThresholdSpec("min_view_confidence", 0.5, "0..1", "below this the camera view is reported as uncertain", 0.0, 1.0),
 )
+
+
+class Thresholds(Mapping[str, float]):
+    """The thresholds of one analysis: read-only, built only by :func:`resolve_thresholds`.
+
+    Reading a name the exercise does not declare raises ``KeyError`` naming it: there is
+    no fallback value, so no literal in the measuring code can drift from the declared
+    default. :meth:`changed` lists the values that differ from the defaults (the
+    clinician's own).
+    """
+
+    def __init__(self, values: Mapping[str, float], defaults: Mapping[str, float], owner: str) -> None:
+        self._values = dict(values)
+        self._defaults = dict(defaults)
+        self._owner = owner
+
+    def __getitem__(self, key: str) -> float:
+        try:
+            return self._values[key]
+        except KeyError:
+            raise KeyError(f"threshold {key!r} is not declared by {self._owner}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Thresholds({self._owner}: {self._values!r})"
+
+    def changed(self) -> dict[str, tuple[float, float]]:
+        """Name -> (default, value) of every threshold set to something other than its default."""
+        return {k: (self._defaults[k], v) for k, v in self._values.items() if v != self._defaults.get(k)}
 
 
 def load_toml(path: str | Path) -> dict[str, dict[str, float]]:
@@ -112,8 +146,8 @@ def resolve_thresholds(
 
     Returns
     -------
-    dict
-        Threshold name -> value.
+    Thresholds
+        Threshold name -> value (read-only).
     """
     all_specs = {s.name: s for s in (*COMMON_THRESHOLDS, *specs)}
     values = {name: s.default for name, s in all_specs.items()}
@@ -130,4 +164,4 @@ def resolve_thresholds(
             if not (spec.minimum <= v <= spec.maximum):
                 raise ConfigError(f"[{table}] {key} = {v} is outside the allowed range {spec.minimum}..{spec.maximum}")
             values[key] = float(v)
-    return values
+    return Thresholds(values, {name: s.default for name, s in all_specs.items()}, f"exercise {exercise!r}")

@@ -35,7 +35,7 @@ from hipform.camera import CapturedFrame, LiveSource
 from hipform.cleaning import OneEuroFilter, interpolate_gaps, repair_left_right_swaps
 from hipform.errors import CameraError, HipformError, InputError
 from hipform.exercises import AnalysisOptions, Exercise, RepContext, get_exercise
-from hipform.exercises.repflow import MIN_TIMING_FPS, baseline_slice, gap_reason, gate_metrics, resolve_view
+from hipform.exercises.repflow import baseline_slice, gap_reason, gate_metrics, resolve_view
 from hipform.flip_repair import repair_body_flips
 from hipform.geometry import angle_at
 from hipform.landmarks import N_LANDMARKS, landmark_index
@@ -43,6 +43,7 @@ from hipform.pipeline import MIN_SWAP_REPAIR_FPS, Settings
 from hipform.reps import RepCounter, RepWindow
 from hipform.results import NotJudged, Rep
 from hipform.sequence import FramePose, PoseSequence
+from hipform.verdicts import judge_item
 from hipform.view import SIDE_VIEWS
 
 log = logging.getLogger(__name__)
@@ -106,8 +107,9 @@ class Cue:
         1-based rep number.
     side : str or None
         Working side of the rep.
-    severity : {"fault", "warn", "ok", "info"}
-        Worst fault severity; ``ok`` without faults; ``info`` when the rep was not judged.
+    severity : {"fault", "warn", "ok", "not judged"}
+        The rep's verdict (:mod:`hipform.verdicts`): worst fault severity; ``ok`` when a
+        graded measure was judged without fault; ``not judged`` (grey) when nothing was.
     messages : tuple of str
         What to tell the person, worst first.
     codes : tuple of str
@@ -130,13 +132,17 @@ class Cue:
 
 
 def make_cue(rep: Rep, t_s: float) -> Cue:
-    """The cue for a scored rep: its fault messages (worst first), 'good rep', or why not judged."""
+    """The cue for a judged rep: its fault messages (worst first), 'good rep', or why not judged.
+
+    ``rep`` must carry its verdict (:func:`hipform.verdicts.judge_item`).
+    """
     faults = sorted(rep.faults, key=lambda f: -_SEVERITY_RANK.get(f.severity, 0))
     codes = tuple(f"{f.code}:{f.severity}" for f in faults)
-    if not rep.scorable:
-        return Cue(rep.index, rep.side, "info", (f"not judged: {rep.reason}",), codes, t_s)
-    if not faults:
+    if not faults and rep.verdict == "ok":
         return Cue(rep.index, rep.side, "ok", ("good rep",), codes, t_s)
+    if not faults:
+        why = rep.verdict_reason or rep.reason or "nothing could be judged"
+        return Cue(rep.index, rep.side, "not judged", (f"not judged: {why}",), codes, t_s)
     messages: list[str] = []
     for f in faults:
         if f.message not in messages:
@@ -295,8 +301,8 @@ class LiveAnalyser:
             )
         self.model = model
         self.thresholds = settings.thresholds()
-        self.visibility_min = float(self.thresholds.get("visibility_min", 0.5))
-        self.max_gap_s = float(self.thresholds.get("max_gap_s", 0.15))
+        self.visibility_min = float(self.thresholds["visibility_min"])
+        self.max_gap_s = float(self.thresholds["max_gap_s"])
         self.image_size = (int(image_size[0]), int(image_size[1]))
         self.source = source
         self.backend = backend
@@ -473,6 +479,7 @@ class LiveAnalyser:
         rep = score_rep(self.exercise, seq, window, options, len(self.reps) + 1, self._windows, self.reps)
         self.not_judged = clip_gating(self.exercise, seq, options)
         withhold(rep, self.not_judged)
+        judge_item(rep, self.exercise.metrics, {n.metric: n.reason for n in self.not_judged})
         self._windows.append(window)
         live = LiveRep(rep, make_cue(rep, t_s))
         self.reps.append(live)
@@ -526,9 +533,8 @@ def score_rep(
     th = options.thresholds
     view = resolve_view(seq, options)
     not_judged: list[NotJudged] = gate_metrics(exercise, view)
-    if seq.fps < MIN_TIMING_FPS:
-        reason = f"frame rate {seq.fps:.1f} fps too low for timing"
-        not_judged += [NotJudged(m.name, reason) for m in exercise.metrics if m.name.endswith("_s")]
+    reason = f"frame rate {seq.fps:.1f} fps too low for timing"
+    not_judged += [NotJudged(m.name, reason) for m in exercise.metrics if seq.fps < m.min_fps]
     skipped = {n.metric for n in not_judged}
     side = options.side if options.side in ("left", "right") else model.side(seq, window, options)
     set_no = 1
@@ -537,9 +543,9 @@ def score_rep(
         last = previous_reps[-1].rep
         prev_end = previous[-1].end_s
         gap = window.start_s - prev_end
-        set_no = last.set + (1 if gap > th.get("set_gap_s", 20.0) or side != last.side else 0)
+        set_no = last.set + (1 if gap > th["set_gap_s"] or side != last.side else 0)
     rep = Rep(index=index, side=side, set=set_no, start_s=window.start_s, bottom_s=window.bottom_s, end_s=window.end_s)
-    reason = gap_reason(seq, model.key_landmarks(side), window, th.get("max_gap_s", 0.15))
+    reason = gap_reason(seq, model.key_landmarks(side), window, th["max_gap_s"])
     if reason:
         rep.scorable, rep.reason = False, reason
         return rep

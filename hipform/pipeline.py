@@ -22,6 +22,7 @@ from hipform.exercises import AnalysisOptions, Exercise, available_exercises, ge
 from hipform.flip_repair import repair_body_flips
 from hipform.results import Report
 from hipform.sequence import PoseSequence
+from hipform.verdicts import assign_verdicts
 
 LANDMARK_SUFFIXES = (".csv",)
 MIN_SWAP_REPAIR_FPS = 20.0
@@ -130,7 +131,7 @@ def prepare(seq: PoseSequence, exercise: Exercise, thresholds: Mapping[str, floa
     -------
     Prepared
     """
-    seq = seq.with_visibility_threshold(thresholds.get("visibility_min", 0.5))
+    seq = seq.with_visibility_threshold(thresholds["visibility_min"])
     quality: dict[str, float] = {
         "frames_with_person": float(seq.present.mean()) if len(seq) else 0.0,
         "frames_with_hips": seq.found_fraction(("left_hip", "right_hip")),
@@ -146,7 +147,7 @@ def prepare(seq: PoseSequence, exercise: Exercise, thresholds: Mapping[str, floa
     quality["glitch_frames_removed"] = float(glitches)
     quality["left_right_swaps_repaired"] = float(swaps)
     quality["body_flips_repaired"] = float(flips)
-    filled = interpolate_gaps(seq, thresholds.get("max_gap_s", 0.15))
+    filled = interpolate_gaps(seq, thresholds["max_gap_s"])
     before = np.isnan(seq.xyz[..., 0]).sum()
     after = np.isnan(filled.xyz[..., 0]).sum()
     quality["landmark_values_interpolated"] = float(before - after)
@@ -202,7 +203,7 @@ def analyse_prepared(seq: PoseSequence, settings: Settings) -> Analysis:
         single_leg=settings.single_leg,
         unfiltered=prep.unfiltered,
     )
-    outcome = ex.analyse(prep.smoothed, options)
+    outcome = assign_verdicts(ex.analyse(prep.smoothed, options), ex.metrics)
     if prep.quality["lowpass_applied"] == 0.0:
         outcome.notes.append(
             f"frame rate {seq.fps:.1f} fps is too low for the {ex.cutoff_hz:g} Hz smoothing filter: "

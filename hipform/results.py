@@ -93,6 +93,12 @@ class Rep:
     faults : list of Fault
     events : dict
         Extra named times in seconds (e.g. ``{"top_s": 3.2}`` for the hip thrust).
+    verdict : {"ok", "warn", "fault", "not judged"}
+        Set by :func:`hipform.verdicts.assign_verdicts`; ``""`` before.
+    verdict_reason : str or None
+        Why the rep was not judged.
+    verdicts : dict
+        Measure id -> ``{"state", "reason"}`` (see :mod:`hipform.verdicts`).
     """
 
     index: int
@@ -106,6 +112,9 @@ class Rep:
     metrics: dict[str, float | None] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     events: dict[str, float] = field(default_factory=dict)
+    verdict: str = ""
+    verdict_reason: str | None = None
+    verdicts: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     @property
     def duration_s(self) -> float:
@@ -129,6 +138,9 @@ class Rep:
                 "reason": self.reason,
                 "metrics": {k: _clean(v) for k, v in self.metrics.items()},
                 "faults": [f.to_dict() for f in self.faults],
+                "verdict": self.verdict or None,
+                "verdict_reason": self.verdict_reason,
+                "verdicts": self.verdicts,
             }
         )
         return d
@@ -146,7 +158,7 @@ class Step:
         ``"left"`` or ``"right"``.
     ic_s, to_s : float
         Initial contact and toe-off times in seconds.
-    metrics, faults, scorable, reason
+    metrics, faults, scorable, reason, verdict, verdict_reason, verdicts
         As for :class:`Rep`.
     """
 
@@ -158,6 +170,9 @@ class Step:
     reason: str | None = None
     metrics: dict[str, float | None] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
+    verdict: str = ""
+    verdict_reason: str | None = None
+    verdicts: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -170,6 +185,9 @@ class Step:
             "reason": self.reason,
             "metrics": {k: _clean(v) for k, v in self.metrics.items()},
             "faults": [f.to_dict() for f in self.faults],
+            "verdict": self.verdict or None,
+            "verdict_reason": self.verdict_reason,
+            "verdicts": self.verdicts,
         }
 
 
@@ -192,6 +210,8 @@ class ExerciseOutcome:
         The exercise's headline figures for the summary (JSON-ready values).
     notes : list of str
         Plain-language remarks (e.g. frame rate too low for timing).
+    camera_yaw_deg : float or None
+        How far the camera is turned off the view's axis (deg), where the exercise estimates it.
     """
 
     view: str
@@ -202,6 +222,7 @@ class ExerciseOutcome:
     not_judged: list[NotJudged] = field(default_factory=list)
     headline: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    camera_yaw_deg: float | None = None
 
 
 @dataclass
@@ -231,10 +252,12 @@ class Report:
         s: dict[str, Any] = {
             "rep_count": len(reps),
             "rep_count_by_side": dict(by_side),
+            "reps_judged": sum(1 for r in reps if r.verdict not in ("", "not judged")),
             "fault_counts": self.fault_counts(),
         }
         if self.outcome.steps:
             s["steps_analysed"] = sum(1 for st in self.outcome.steps if st.scorable)
+            s["steps_judged"] = sum(1 for st in self.outcome.steps if st.verdict not in ("", "not judged"))
         s.update(self.outcome.headline)
         return s
 
@@ -252,6 +275,7 @@ class Report:
             "duration_s": _clean(self.duration_s),
             "view": o.view,
             "view_confidence": _clean(o.view_confidence),
+            "camera_yaw_deg": _clean(o.camera_yaw_deg),
             "measurement_basis": MEASUREMENT_BASIS,
             "working_side": o.working_side,
             "not_judged": [n.to_dict() for n in o.not_judged],

@@ -102,8 +102,9 @@ def test_html_holds_the_reps_faults_and_summary_of_report_json(squat):
     text = re.sub(r"\s+", " ", " ".join(page.text))
     for sentence in summary_sentences(rep):  # the terminal's summary, word for word
         assert sentence in text
-    for nj in rep["not_judged"]:
-        assert nj["metric"] in text and nj["reason"] in text
+    ex = get_exercise(rep["exercise"])
+    for nj in rep["not_judged"]:  # plain names, not ids
+        assert ex.metric(nj["metric"]).title in text and nj["reason"] in text
     assert page.stills == len(rep["reps"])  # one still per rep, from the video
     assert 'id="key-plot"' in html  # the exercise's knee-valgus series, plotted with the reps shaded
     for fact in ("single-leg-squat", "front", "5.0 fps", "mediapipe-full", "squat_front_pexels_5fps.mp4"):
@@ -198,14 +199,18 @@ def test_stills_for_a_landmark_file_are_drawn_on_a_blank_canvas(squat_analysis):
 
 
 def test_metric_lines_join_the_landmarks_the_metric_uses():
-    assert stills.lines_for_metric("knee_valgus_fppa_deg", "left") == (
+    sls, rdl, run = get_exercise("single-leg-squat"), get_exercise("single-leg-rdl"), get_exercise("running")
+    assert stills.lines_for_metric(sls.metric("knee_valgus_fppa_deg"), "left") == (
         ("left_hip", "left_knee", "left_ankle"),
         ("left_heel", "left_foot_index"),
     )
-    assert stills.lines_for_metric("pelvic_rotation_deg", "right") == (("left_hip", "right_hip"),)
-    assert stills.lines_for_metric("peak_hip_extension_deg", "right") == (("right_hip", "right_knee"),)
-    assert len(stills.lines_for_metric("knee_valgus_fppa_deg", None)) == 4  # both legs when side unknown
-    assert stills.lines_for_metric("duration_s", "left") == ()
+    assert stills.lines_for_metric(rdl.metric("pelvic_rotation_deg"), "right") == (("left_hip", "right_hip"),)
+    assert stills.lines_for_metric(run.metric("peak_hip_extension_deg"), "right") == (("right_hip", "right_knee"),)
+    assert len(stills.lines_for_metric(sls.metric("knee_valgus_fppa_deg"), None)) == 4  # both legs, side unknown
+    squat = get_exercise("squat")  # a per-leg column draws its own leg whatever the rep's side
+    assert stills.lines_for_metric(squat.metric("knee_valgus_fppa_right_deg"), "both")[0][0] == "right_hip"
+    drive = get_exercise("step-up").metric("knee_drive_rel")  # {o}: the other (trailing) leg
+    assert stills.lines_for_metric(drive, "left") == (("right_hip", "right_knee"),)
 
 
 def test_metric_line_is_drawn_between_the_landmarks_in_the_verdict_colour():
@@ -216,9 +221,10 @@ def test_metric_line_is_drawn_between_the_landmarks_in_the_verdict_colour():
         "side": "left",
         "metrics": {"knee_valgus_fppa_deg": 16.0},
         "faults": [{"code": "knee_valgus", "severity": "fault", "metric": "knee_valgus_fppa_deg"}],
+        "verdicts": {"knee_valgus_fppa_deg": {"state": "fault", "reason": None}},
     }
-    lines = stills.angle_lines_for_item(item, ["knee_valgus_fppa_deg"])
-    assert lines[0].text == "knee valgus fppa 16.0°" and lines[0].severity == "fault"
+    lines = stills.angle_lines_for_item(item, [get_exercise("single-leg-squat").metric("knee_valgus_fppa_deg")])
+    assert lines[0].text == "knee valgus angle (FPPA) 16.0°" and lines[0].severity == "fault"
     img = stills.blank_frame(seq)
     stills.draw_angle_lines(img, seq, 0, lines)
     hip, knee = seq.xyz[0, 23, :2], seq.xyz[0, 25, :2]
@@ -256,7 +262,7 @@ def test_steps_page_has_one_row_per_step_and_left_right_plots():
     page = parse(render_report_html(rep, ex))
     assert len([r for r in page.rows if "step" in r["class"].split()]) == 3
     assert page.faults == ["low_hip_extension"]
-    assert "120.0" in " ".join(page.text)  # cadence from the summary
+    assert "120 steps/min" in " ".join(page.text)  # cadence from the summary
 
 
 def test_batch_report_page_has_a_row_per_clip_and_a_hip_extension_plot(tmp_path):
@@ -281,7 +287,8 @@ def test_batch_report_page_has_a_row_per_clip_and_a_hip_extension_plot(tmp_path)
     assert len(page.images) == 1 and page.images[0].startswith("data:image/png")
     from hipform.render.batch_html import hip_extension_by_side, load_batch
 
-    by = hip_extension_by_side(load_batch(tmp_path))["peak_hip_extension_deg"]
+    header = get_exercise("running").metric("peak_hip_extension_deg").header()
+    by = hip_extension_by_side(load_batch(tmp_path))[header]
     assert by["left"][:2] == [12.5, 15.5] and by["right"][:2] == [4.0, 7.0] and by["left"][2] is None
 
 

@@ -425,7 +425,7 @@ def test_every_rep_exercise_runs_live_on_real_landmarks(exercise: str, live_runs
         an, states = _replay(seq, exercise)
         assert an.n_frames == len(seq) == len(states)
         for r in an.reps:
-            assert r.cue.severity in ("fault", "warn", "ok", "info") and r.cue.messages
+            assert r.cue.severity in ("fault", "warn", "ok", "not judged") and r.cue.messages
             assert r.rep.end_s <= r.cue.t_s + 1e-9  # never before the rep is over
         assert sum(an.counts().values()) == len(an.reps)
 
@@ -440,7 +440,9 @@ def test_cue_is_the_worst_fault_first() -> None:
     assert cue.severity == "fault"
     assert cue.messages[0].startswith("knee caving in")
     assert cue.codes == ("knee_valgus:fault", "trunk_lean:warn")
-    assert make_cue(Rep(2, "left", 1, 3.0, 4.0, 5.0), 5.0).severity == "ok"
+    assert make_cue(Rep(2, "left", 1, 3.0, 4.0, 5.0, verdict="ok"), 5.0).severity == "ok"
+    nothing = make_cue(Rep(2, "left", 1, 3.0, 4.0, 5.0, verdict="not judged", verdict_reason="side view"), 5.0)
+    assert (nothing.severity, nothing.messages) == ("not judged", ("not judged: side view",))
     bad = Rep(3, None, 1, 6.0, 7.0, 8.0, scorable=False, reason="left knee not visible for 0.40 s")
     assert make_cue(bad, 8.0).messages == ("not judged: left knee not visible for 0.40 s",)
 
@@ -512,7 +514,7 @@ def _overlay_pixels(rgb: np.ndarray) -> dict[str, int]:
     return {
         "left_bones": count(DEFAULT_STYLE.left_bgr),
         "right_bones": count(DEFAULT_STYLE.right_bgr),
-        "cue": max(count(SEVERITY_BGR[s]) for s in ("fault", "warn", "ok")),
+        "cue": max(count(SEVERITY_BGR[s]) for s in ("fault", "warn", "ok", "not judged")),
     }
 
 

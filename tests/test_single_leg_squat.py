@@ -262,7 +262,7 @@ def test_cli_writes_report_and_table(tmp_path, two_sets):
     assert report["summary"]["rep_count"] == 12
     rows = (out / "reps.csv").read_text().splitlines()
     assert len(rows) == 13 and "knee_valgus_fppa_deg" in rows[0] and "eccentric_s" in rows[0]
-    assert "valgus°" in res.output and "caved in" in res.output
+    assert "valgus" in res.output and "(°)" in res.output and "caved in" in res.output
 
 
 def test_key_series_gives_per_frame_valgus_of_both_knees(two_sets, two_sets_report):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from hipform.config import ThresholdSpec
 from hipform.errors import InputError
+from hipform.measures import Measure
 
 if TYPE_CHECKING:
     import numpy as np
@@ -22,32 +23,8 @@ if TYPE_CHECKING:
     from hipform.sequence import PoseSequence
     from hipform.view import ViewEstimate
 
-ViewNeed = Literal["frontal", "sagittal", "any"]
-
-
-@dataclass(frozen=True)
-class MetricSpec:
-    """A measure an exercise reports.
-
-    Attributes
-    ----------
-    name : str
-        Key in ``report.json`` ``metrics`` (unit suffix: ``_deg``, ``_s``, ``_rel``...).
-    unit : str
-        Unit in words.
-    description : str
-        One line, including the sign convention.
-    view : {"frontal", "sagittal", "any"}
-        Camera views the measure is valid from: front/rear, side, or any.
-    label : str
-        Short column label for tables.
-    """
-
-    name: str
-    unit: str
-    description: str
-    view: ViewNeed = "any"
-    label: str = ""
+MetricSpec = Measure
+"""Former name of :class:`~hipform.measures.Measure` (one catalogue entry)."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +166,8 @@ class Exercise:
     kind : {"reps", "steps"}
     cutoff_hz : float
         Low-pass cut-off applied to the landmarks before measuring (Hz).
-    metrics : tuple of MetricSpec
+    metrics : tuple of Measure
+        Per-rep (or per-step) measures, from the catalogue (:mod:`hipform.measures`).
     thresholds : tuple of ThresholdSpec
     analyse : callable
         ``(seq, options) -> ExerciseOutcome`` for the whole clip.
@@ -207,6 +185,9 @@ class Exercise:
         shaded and the thresholds drawn, and ``annotated.mp4`` prints its value live.
         Return None when nothing can be measured (e.g. wrong view). Without the hook the
         report says there is no per-frame series for this exercise.
+    session_measures : tuple of Measure
+        Whole-clip figures of the summary that are measures in their own right (e.g.
+        cadence); ``hipform compare`` compares them besides the per-rep means.
     """
 
     name: str
@@ -221,13 +202,21 @@ class Exercise:
     rep_model: RepModel | None = None
     preferred_views: tuple[str, ...] = ()
     key_series: Callable[[PoseSequence, AnalysisOptions], KeySeries | None] | None = None
+    session_measures: tuple[Measure, ...] = ()
 
-    def metric(self, name: str) -> MetricSpec:
-        """Look up one of the exercise's metrics by name."""
-        for m in self.metrics:
+    def metric(self, name: str) -> Measure:
+        """Look up one of the exercise's measures (per rep/step or per session) by id."""
+        for m in (*self.metrics, *self.session_measures):
             if m.name == name:
                 return m
         raise KeyError(name)
+
+    def find_measure(self, name: str) -> Measure | None:
+        """Like :meth:`metric`, None for an id the exercise does not declare."""
+        try:
+            return self.metric(name)
+        except KeyError:
+            return None
 
 
 _REGISTRY: dict[str, Exercise] = {}

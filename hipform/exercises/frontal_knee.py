@@ -930,7 +930,8 @@ def gate_camera_yaw(outcome: ExerciseOutcome, seq: PoseSequence, exercise: Exerc
     if not np.isfinite(yaw):
         outcome.notes.append("camera alignment not checked (no world landmarks)")
         return
-    limit = th.get("max_camera_yaw_deg", 15.0)
+    limit = th["max_camera_yaw_deg"]
+    outcome.camera_yaw_deg = float(yaw)
     outcome.notes.append(
         f"camera about {yaw:.0f}° off the {outcome.view} axis (estimated from the hip and shoulder lines)"
     )

@@ -31,7 +31,6 @@ from hipform.exercises.base import (
     AnalysisOptions,
     Exercise,
     KeySeries,
-    MetricSpec,
     RepContext,
     RepModel,
     RepScore,
@@ -52,6 +51,7 @@ from hipform.exercises.hinge_geometry import (
 from hipform.exercises.repflow import analyse_reps, baseline_slice, resolve_view
 from hipform.geometry import distance, nanmedian_safe
 from hipform.landmarks import other_side
+from hipform.measures import PROVISIONAL, Measure
 from hipform.reps import CounterConfig, RepWindow
 from hipform.results import ExerciseOutcome, Fault, Rep
 from hipform.sequence import PoseSequence
@@ -124,32 +124,90 @@ THRUST_THRESHOLDS: tuple[ThresholdSpec, ...] = (
 
 THRESHOLDS = COUNTER_THRESHOLDS + THRUST_THRESHOLDS
 
-METRICS: tuple[MetricSpec, ...] = (
-    MetricSpec(
+THRUST_LINE = (("{s}_shoulder", "{s}_hip", "{s}_knee"),)
+
+METRICS: tuple[Measure, ...] = (
+    Measure(
         "lockout_deficit_deg", "deg",
         "180 - angle(shoulder, hip, knee) at the top; positive when short of a straight line, negative past it",
-        "sagittal", "lockout°",
+        "sagittal", "lockout",
+        title="hip lockout shortfall",
+        sign="+ = short of a straight shoulder-hip-knee line, - = past it (see back arch)",
+        better="toward_zero",
+        valid_when="side camera, at the top of the rep",
+        smallest_real_change=5.0,
+        change_source=PROVISIONAL,
+        reference=(-10.0, 10.0),
+        reference_source="spec: full lockout within 10° of a straight shoulder-hip-knee line",
+        draw=THRUST_LINE,
+        decimals=0,
+        graded=True,
+        live=True,
     ),
-    MetricSpec(
+    Measure(
         "back_arch_deg", "deg", "how far the shoulder-hip-knee line goes past straight at the top (0 if not)",
-        "sagittal", "arch°",
+        "sagittal", "arch",
+        title="back arch at the top",
+        sign="unsigned: 0 = not past straight",
+        better="lower",
+        valid_when="side camera, at the top of the rep",
+        smallest_real_change=5.0,
+        change_source=PROVISIONAL,
+        reference=(0.0, 10.0),
+        reference_source="provisional (spec: more than 10° past straight is lumbar extension)",
+        draw=THRUST_LINE,
+        decimals=0,
+        graded=True,
+        live=True,
     ),
-    MetricSpec(
+    Measure(
         "knee_angle_top_deg", "deg", "angle(hip, knee, ankle) of the working leg at the top; ~90 = shins vertical",
-        "sagittal", "knee°",
+        "sagittal", "knee angle",
+        title="knee angle at the top",
+        sign="inner angle: 90 = shins vertical, larger = feet further away",
+        better="neither",
+        valid_when="side camera, at the top of the rep",
+        smallest_real_change=5.0,
+        change_source="provisional: video vs marker sagittal knee angle RMSE ~5° (Van Hooren 2023)",
+        reference=(80.0, 100.0),
+        reference_source="spec: shins near vertical at the top",
+        draw=(("{s}_hip", "{s}_knee", "{s}_ankle"),),
+        decimals=0,
+        graded=True,
     ),
-    MetricSpec(
+    Measure(
         "head_trunk_deg", "deg",
         "how far the head turned against the trunk from rest before the rep to the top: angle between the "
         "trunk line (mid-hip to mid-shoulder) and the head line (mid-shoulder to mid-ear), top minus rest; "
         "positive = chin toward the chest, negative = head tipped back; 0 = head moved with the trunk",
-        "sagittal", "head°",
+        "sagittal", "head",
+        title="head–trunk alignment",
+        sign="+ = chin toward the chest, - = head tipped back; both directions are graded",
+        better="toward_zero",
+        valid_when="side camera; not judged when the head rests on the floor (glute bridge)",
+        smallest_real_change=5.0,
+        change_source=PROVISIONAL,
+        reference_source="no published range: the cue is head moving with the trunk",
+        draw=(("mid_hip", "mid_shoulder", "mid_ear"),),
+        decimals=0,
+        graded=True,
     ),
-    MetricSpec(
+    Measure(
         "pelvic_tilt_deg", "deg",
         "hip line against horizontal on screen at the top; single-leg: positive when the free-leg side is lower; "
         "two legs: positive when the left side is lower",
-        "frontal", "pelvis°",
+        "frontal", "pelvis level",
+        title="pelvis level at the top",
+        sign="single-leg: + = free-leg side lower; two legs: + = left side lower; both directions are graded",
+        better="toward_zero",
+        valid_when="front or rear camera, at a detected lockout",
+        smallest_real_change=4.0,
+        change_source="provisional: 3D pelvic obliquity SD ~4° (Weeks 2015)",
+        reference=(-5.0, 5.0),
+        reference_source="spec: single-leg thrust pelvis level, warn > 5°",
+        draw=(("left_hip", "right_hip"),),
+        decimals=0,
+        graded=True,
     ),
 )
 
@@ -252,7 +310,7 @@ def working_side(seq: PoseSequence, window: RepWindow, options: AnalysisOptions)
     if options.single_leg is False:
         return "both"
     lift = nanmedian_safe(np.array([foot_lift_shank(seq, j) for j in top_frames(seq, window)]))
-    need = options.thresholds.get("single_leg_min_lift_shank", 0.5)
+    need = options.thresholds["single_leg_min_lift_shank"]
     if options.single_leg is None and not (np.isfinite(lift) and abs(lift) >= need):
         return "both"
     if not np.isfinite(lift) or lift == 0:
@@ -314,7 +372,7 @@ def key_series(seq: PoseSequence, options: AnalysisOptions) -> KeySeries | None:
         series={"lockout deficit": lockout_deficit_track(seq, None)},
         unit="deg",
         title="Hip thrust: lockout deficit (180° − shoulder–hip–knee)",
-        thresholds={"warn": th.get("lockout_warn_deg", 10.0), "fault": th.get("lockout_fault_deg", 20.0)},
+        thresholds={"warn": th["lockout_warn_deg"], "fault": th["lockout_fault_deg"]},
         metric="lockout_deficit_deg",
     )
 
@@ -420,7 +478,7 @@ def thrust_faults(
 
 def score_rep(seq: PoseSequence, window: RepWindow, ctx: RepContext) -> RepScore:
     """Measures (medians over the top frames), faults and the top time of one rep (pure)."""
-    frames = top_frames(seq, window, ctx.thresholds.get("top_band_deg", 2.0))
+    frames = top_frames(seq, window, ctx.thresholds["top_band_deg"])
     per_frame = [measure_top(seq, int(j), ctx.side) for j in frames]
     values: dict[str, float | None] = {}
     for name in per_frame[0]:

@@ -98,7 +98,7 @@ def analyse_reps(exercise: Exercise, seq: PoseSequence, options: AnalysisOptions
     view = resolve_view(seq, options)
     not_judged = gate_metrics(exercise, view)
     notes: list[str] = []
-    if view.view != "unknown" and view.confidence < th.get("min_view_confidence", 0.5):
+    if view.view != "unknown" and view.confidence < th["min_view_confidence"]:
         notes.append(f"camera view uncertain: looks like {view.view} (confidence {view.confidence:.2f})")
     if exercise.preferred_views and view.view not in exercise.preferred_views:
         notes.append(
@@ -112,7 +112,7 @@ def analyse_reps(exercise: Exercise, seq: PoseSequence, options: AnalysisOptions
             "rep durations and lowering times are not judged"
         )
         for m in exercise.metrics:
-            if m.name.endswith("_s"):
+            if seq.fps < m.min_fps:
                 not_judged.append(NotJudged(m.name, f"frame rate {seq.fps:.1f} fps too low for timing"))
     signal = model.signal(seq)
     windows = count_reps(seq.t, signal, model.counter(th))
@@ -157,12 +157,12 @@ def score_windows(
     sides = [
         options.side if options.side in ("left", "right") else model.side(seq, w, options) for w in windows
     ]
-    sets = group_sets(windows, th.get("set_gap_s", 20.0), sides)
+    sets = group_sets(windows, th["set_gap_s"], sides)
     reps: list[Rep] = []
     prev_end = None
     for i, (w, side, set_no) in enumerate(zip(windows, sides, sets, strict=True), start=1):
         rep = Rep(index=i, side=side, set=set_no, start_s=w.start_s, bottom_s=w.bottom_s, end_s=w.end_s)
-        reason = gap_reason(seq, model.key_landmarks(side), w, th.get("max_gap_s", 0.15))
+        reason = gap_reason(seq, model.key_landmarks(side), w, th["max_gap_s"])
         if reason:
             rep.scorable, rep.reason = False, reason
         else:

@@ -8,6 +8,7 @@ figures (cadence, stance time, peak hip extension per side, symmetry) and clip f
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import partial
 
@@ -15,72 +16,199 @@ import numpy as np
 
 from hipform import gait
 from hipform.config import ThresholdSpec
-from hipform.exercises.base import AnalysisOptions, Exercise, MetricSpec, get_exercise, grade, register_exercise
+from hipform.exercises.base import AnalysisOptions, Exercise, get_exercise, grade, register_exercise
 from hipform.exercises.repflow import dedupe, gap_reason, gate_metrics, resolve_view
+from hipform.measures import NOT_JUDGED_TIMING_FPS, PELVIC_DROP, PROVISIONAL, Measure
 from hipform.reps import RepWindow
 from hipform.results import ExerciseOutcome, Fault, NotJudged, Step
 from hipform.sequence import PoseSequence
 from hipform.view import FRONTAL_VIEWS, SIDE_VIEWS
 
-GAIT_METRICS: tuple[MetricSpec, ...] = (
-    MetricSpec("stance_s", "s", "time from initial contact to toe-off of this foot", "sagittal", "stance s"),
-    MetricSpec(
+VAN_HOOREN = "provisional: video vs marker sagittal hip angle RMSE 5-6° in treadmill running (Van Hooren 2023)"
+THIGH = (("{s}_hip", "{s}_knee"),)
+
+GAIT_METRICS: tuple[Measure, ...] = (
+    Measure(
+        "stance_s", "s", "time from initial contact to toe-off of this foot", "sagittal", "stance",
+        title="stance time",
+        sign="unsigned",
+        better="neither",
+        valid_when="side camera; >= 60 fps for trusted timing (30 fps: ~30 ms event error)",
+        smallest_real_change=0.02,
+        change_source="provisional: pose-based event timing error 0.01-0.02 s (Stenum 2021)",
+        reference_source="no target range: stance time depends on speed",
+        draw=(("{s}_heel", "{s}_foot_index"),),
+        decimals=3,
+        min_fps=NOT_JUDGED_TIMING_FPS,
+    ),
+    Measure(
         "peak_hip_extension_deg",
         "deg",
         "largest thigh angle (hip->knee) behind the image vertical between contact and toe-off; extension positive",
         "sagittal",
-        "hip ext°",
+        "hip ext",
+        title="peak hip extension (thigh to vertical)",
+        sign="+ = thigh behind the vertical (extension), - = still ahead of it",
+        better="higher",
+        valid_when="side camera; toe-off seen",
+        smallest_real_change=5.0,
+        change_source=VAN_HOOREN,
+        reference_source="no threshold on thigh-to-vertical: a slow runner may show ~10° with no problem (Souza 2016)",
+        draw=THIGH,
+        live=True,
     ),
-    MetricSpec(
+    Measure(
         "peak_hip_extension_vs_trunk_deg",
         "deg",
         "largest thigh angle against the trunk line (mid-hip->mid-shoulder) in stance; extension positive",
         "sagittal",
-        "vs trunk°",
+        "hip ext vs trunk",
+        title="peak hip extension (thigh to trunk)",
+        sign="+ = thigh behind the trunk line (extension)",
+        better="higher",
+        valid_when="side camera; toe-off seen",
+        smallest_real_change=5.0,
+        change_source=VAN_HOOREN,
+        reference=(5.0, math.inf),
+        reference_source="flag below 5° (Souza 2016)",
+        draw=(("mid_shoulder", "mid_hip"), ("{s}_hip", "{s}_knee")),
+        graded=True,
     ),
-    MetricSpec(
+    Measure(
         "lumbar_compensation_deg",
         "deg",
         "thigh-to-vertical minus thigh-to-trunk at toe-off (forward tilt of the trunk line); positive = "
         "part of the apparent extension comes from the trunk/pelvis tipping forward",
         "sagittal",
-        "lumbar°",
+        "lumbar",
+        title="lumbar compensation (proxy)",
+        sign="+ = trunk line tipped forward at toe-off",
+        better="lower",
+        valid_when="side camera; a proxy (no spine landmarks)",
+        smallest_real_change=5.0,
+        change_source=PROVISIONAL,
+        reference=(-math.inf, 10.0),
+        reference_source="provisional (spec: flag > 10°)",
+        draw=(("mid_shoulder", "mid_hip"),),
+        graded=True,
     ),
-    MetricSpec(
+    Measure(
         "shank_angle_ic_deg",
         "deg",
         "shank (knee->ankle) from the vertical at initial contact; ankle ahead of the knee positive (overstride)",
         "sagittal",
-        "shank IC°",
+        "shank at contact",
+        title="shank angle at contact (overstride)",
+        sign="+ = ankle ahead of the knee, - = behind",
+        better="lower",
+        valid_when="side camera; contact seen",
+        smallest_real_change=5.0,
+        change_source=PROVISIONAL,
+        reference=(-math.inf, 10.0),
+        reference_source="provisional (spec: overstride > 10°, Lieberman 2015)",
+        draw=(("{s}_knee", "{s}_ankle"),),
+        graded=True,
     ),
-    MetricSpec(
+    Measure(
         "heel_ahead_ic_rel",
         "leg lengths",
         "heel ahead of the mid-hip at initial contact, in leg lengths (overstride)",
         "sagittal",
         "heel ahead",
+        title="heel ahead of the hip at contact",
+        sign="+ = heel ahead of the hip, - = under or behind it",
+        better="lower",
+        valid_when="side camera; contact seen",
+        smallest_real_change=0.05,
+        change_source=PROVISIONAL,
+        reference=(-math.inf, 0.35),
+        reference_source="provisional (spec: overstride > 0.35 leg lengths)",
+        draw=(("mid_hip", "{s}_heel"),),
+        decimals=2,
+        graded=True,
     ),
-    MetricSpec(
+    Measure(
         "to_uncertainty_s",
         "s",
         "one-SD timing uncertainty of the toe-off (noise / foot velocity, and frame period)",
         "sagittal",
-        "±TO s",
+        "± toe-off",
+        title="toe-off timing uncertainty",
+        sign="unsigned (one SD)",
+        better="neither",
+        valid_when="side camera",
+        change_source="an uncertainty of the measurement, not compared between sessions",
+        reference_source="not a performance measure",
+        draw=(("{s}_heel", "{s}_foot_index"),),
+        decimals=3,
+        comparable=False,
     ),
-    MetricSpec(
+    Measure(
         "hip_extension_uncertainty_deg",
         "deg",
         "one-SD uncertainty of the peak hip extension from the toe-off timing (thigh angular velocity x timing SD)",
         "sagittal",
-        "±ext°",
+        "± hip ext",
+        title="hip extension uncertainty",
+        sign="unsigned (one SD)",
+        better="neither",
+        valid_when="side camera",
+        change_source="an uncertainty of the measurement, not compared between sessions",
+        reference_source="not a performance measure",
+        draw=THIGH,
+        comparable=False,
     ),
-    MetricSpec(
-        "pelvic_drop_deg",
-        "deg",
-        "largest drop of the swing-side hip below the stance-side hip during this stance, against the clip's "
-        "median hip-line tilt (front/rear view)",
-        "frontal",
-        "pelvic drop°",
+    PELVIC_DROP.where(
+        description="largest drop of the swing-side hip below the stance-side hip during this stance, against the "
+        "clip's median hip-line tilt (front/rear view)",
+        sign="+ = the swing side drops, - = it hikes up",
+        valid_when="rear (or front) camera; averaged over >= 7 steps (Bramah 2018)",
+        reference_source="contralateral pelvic drop, warn > 5° (Bramah 2018)",
+    ),
+)
+
+GAIT_SESSION_MEASURES: tuple[Measure, ...] = (
+    Measure(
+        "cadence_spm", "steps/min", "steps per minute over the analysed steps", "sagittal", "cadence",
+        title="cadence",
+        sign="unsigned",
+        better="neither",
+        valid_when="side (or rear) camera with at least 4 contacts",
+        smallest_real_change=3.0,
+        change_source=PROVISIONAL,
+        reference=(160.0, math.inf),
+        reference_source="running: note below 160 steps/min (Heiderscheit 2011; ~170 at 3 m/s, Lieberman 2015)",
+        draw=(("left_heel", "right_heel"),),
+        decimals=0,
+        graded=True,
+        min_fps=NOT_JUDGED_TIMING_FPS,
+    ),
+    Measure(
+        "symmetry_index_pct", "%", "left/right symmetry index of peak hip extension; 0 = symmetric", "sagittal",
+        "hip ext symmetry",
+        title="hip extension asymmetry (symmetry index)",
+        sign="unsigned: 0 = both sides equal",
+        better="lower",
+        valid_when="side camera with scorable steps on both sides",
+        smallest_real_change=5.0,
+        change_source=PROVISIONAL,
+        reference_source="no published range for this video measure",
+        draw=THIGH,
+        decimals=0,
+    ),
+    Measure(
+        "stance_symmetry_index_pct", "%", "left/right symmetry index of stance time; 0 = symmetric", "sagittal",
+        "stance symmetry",
+        title="stance time asymmetry (symmetry index)",
+        sign="unsigned: 0 = both sides equal",
+        better="lower",
+        valid_when="side camera with scorable steps on both sides; >= 60 fps",
+        smallest_real_change=5.0,
+        change_source=PROVISIONAL,
+        reference_source="no published range for this video measure",
+        draw=(("{s}_heel", "{s}_foot_index"),),
+        decimals=0,
+        min_fps=NOT_JUDGED_TIMING_FPS,
     ),
 )
 
@@ -475,7 +603,7 @@ def analyse_gait(profile: GaitProfile, seq: PoseSequence, options: AnalysisOptio
     if view.view not in SIDE_VIEWS | FRONTAL_VIEWS:
         notes.append(f"camera view could not be determined: no steps were analysed for {profile.activity}")
         return ExerciseOutcome(view.view, view.confidence, "both", not_judged=not_judged, notes=notes)
-    if view.confidence < th.get("min_view_confidence", 0.5):
+    if view.confidence < th["min_view_confidence"]:
         notes.append(f"camera view uncertain: looks like {view.view} (confidence {view.confidence:.2f})")
     direction: int | None = None
     if view.view in SIDE_VIEWS:
@@ -550,7 +678,7 @@ def score_steps(
             step.reason = f"toe-off implausibly early (stance {stance:.2f} s, typical {typical:.2f} s)"
             steps.append(step)
             continue
-        reason = gap_reason(seq, key_landmarks(st.leg, view), _window(st), th.get("max_gap_s", 0.15))
+        reason = gap_reason(seq, key_landmarks(st.leg, view), _window(st), th["max_gap_s"])
         if reason:
             step.scorable, step.reason = False, reason
             steps.append(step)
@@ -583,6 +711,7 @@ EXERCISE = Exercise(
     kind="steps",
     cutoff_hz=12.0,
     metrics=GAIT_METRICS,
+    session_measures=GAIT_SESSION_MEASURES,
     thresholds=gait_thresholds(low_cadence_spm=160.0, low_cadence_source="Heiderscheit 2011; Lieberman 2015"),
     analyse=partial(analyse_gait, RUNNING_PROFILE),
     table_columns=(

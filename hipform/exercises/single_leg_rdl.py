@@ -21,6 +21,7 @@ Per rep, at the deepest point of the hinge:
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -32,7 +33,6 @@ from hipform.exercises.base import (
     AnalysisOptions,
     Exercise,
     KeySeries,
-    MetricSpec,
     RepContext,
     RepModel,
     RepScore,
@@ -58,6 +58,7 @@ from hipform.exercises.hinge_geometry import (
 from hipform.exercises.repflow import analyse_reps, baseline_slice, resolve_view
 from hipform.geometry import angle_at, distance, nanmedian_safe
 from hipform.landmarks import landmark_index, other_side
+from hipform.measures import KNEE_OVER_TOE, PROVISIONAL, Measure
 from hipform.reps import CounterConfig, RepWindow
 from hipform.results import ExerciseOutcome, Fault, NotJudged, Rep
 from hipform.sequence import PoseSequence
@@ -149,33 +150,75 @@ THRESHOLDS: tuple[ThresholdSpec, ...] = COUNTER_THRESHOLDS + RDL_THRESHOLDS + tu
     s for s in KNEE_THRESHOLDS if s.name.startswith("knee_medial")
 )
 
-METRICS: tuple[MetricSpec, ...] = (
-    MetricSpec(
+METRICS: tuple[Measure, ...] = (
+    Measure(
         "trunk_angle_deg", "deg",
         "hinge depth: trunk (mid-hip to mid-shoulder) from vertical at the bottom; 0 upright, 90 horizontal. "
         "On screen from a side view, else from the trunk's foreshortening against standing (level camera)",
-        "any", "trunk°",
+        "any", "hinge",
+        title="hinge depth (trunk angle)",
+        sign="0 = upright, 90 = trunk horizontal",
+        better="higher",
+        valid_when="side view on screen; other views from foreshortening with a level camera (raised cameras bias it)",
+        smallest_real_change=5.0,
+        change_source=PROVISIONAL,
+        reference=(60.0, math.inf),
+        reference_source="provisional (spec: warn below 60°)",
+        draw=(("mid_shoulder", "mid_hip"),),
+        decimals=0,
+        graded=True,
+        live=True,
     ),
-    MetricSpec(
+    Measure(
         "pelvic_rotation_deg", "deg",
         "tilt of the stance-hip to free-hip line above horizontal at the bottom, minus standing; positive when "
         "the free-leg hip rises (hips opening). World landmarks, or on screen from a square front/rear view",
-        "any", "pelvis rot°",
+        "any", "hips square",
+        title="pelvic rotation (hips opening)",
+        sign="+ = the free-leg hip rises (hips open), - = it sinks; both directions are graded",
+        better="toward_zero",
+        valid_when="world landmarks of both hips at the bottom, or a square front/rear view",
+        smallest_real_change=5.0,
+        change_source="provisional: 3D pelvic rotation SD 4-6° (Weeks 2015)",
+        reference=(-10.0, 10.0),
+        reference_source="provisional (spec: warn > 10°; 3D single-leg squat rotation 4-8 ± 4-6°, Weeks 2015)",
+        draw=(("left_hip", "right_hip"),),
+        decimals=0,
+        graded=True,
+        live=True,
     ),
-    MetricSpec(
-        "knee_medial_offset_shank", "shank lengths",
-        "standing knee's horizontal offset from the toe tip at the bottom, positive toward the midline",
-        "frontal", "knee-toe",
+    KNEE_OVER_TOE.where(
+        description="standing knee's horizontal offset from the toe tip at the bottom, positive toward the midline"
     ),
-    MetricSpec(
+    Measure(
         "standing_knee_flexion_deg", "deg", "standing knee flexion 180 - angle(hip, knee, ankle) at the bottom",
-        "sagittal", "knee flex°",
+        "sagittal", "standing knee",
+        title="standing knee bend",
+        sign="0 = knee locked straight, + = bent",
+        better="neither",
+        valid_when="side camera",
+        smallest_real_change=5.0,
+        change_source="provisional: video vs marker sagittal knee angle RMSE ~5° (Van Hooren 2023)",
+        reference_source="the spec's cue: slightly bent, not locked (no published range)",
+        draw=(("{s}_hip", "{s}_knee", "{s}_ankle"),),
+        decimals=0,
+        graded=True,
     ),
-    MetricSpec(
+    Measure(
         "back_rounding_proxy_pct", "%",
         "PROXY (no spine landmarks): shoulder-hip distance lost at the bottom against standing; a straight "
         "trunk keeps it, a rounding back shortens it. On screen from a side view, else world landmarks",
-        "any", "back proxy %",
+        "any", "back proxy",
+        title="back rounding (proxy)",
+        sign="+ = shoulder-hip distance lost (rounding), - = lengthened",
+        better="lower",
+        valid_when="a proxy: MediaPipe has no spine landmarks; side view on screen, else world landmarks",
+        smallest_real_change=5.0,
+        change_source=PROVISIONAL,
+        reference_source="no published range for this proxy",
+        draw=(("mid_shoulder", "mid_hip"),),
+        decimals=0,
+        graded=True,
     ),
 )
 
@@ -249,7 +292,7 @@ def stance_side(seq: PoseSequence, window: RepWindow, options: AnalysisOptions) 
         side = "left" if travel["left"] < travel["right"] else "right"
         if best is None or margin > best[0]:
             best = (margin, side)
-    if best is None or best[0] < th.get("stance_min_travel_rel", 0.10):
+    if best is None or best[0] < th["stance_min_travel_rel"]:
         return None
     return best[1]
 
@@ -347,7 +390,7 @@ def measure_pelvis(
     vis = seq.visibility[:, [landmark_index(f"{free}_knee"), landmark_index(f"{free}_ankle")]]
     near = slice(max(i - int(0.15 * seq.fps), 0), i + int(0.15 * seq.fps) + 1)
     free_vis = nanmedian_safe(vis[near].ravel())
-    if free_vis < th.get("free_side_min_visibility", 0.5):
+    if free_vis < th["free_side_min_visibility"]:
         m.set(name, None, f"the {free} (free) leg is hidden behind the body at the bottom (visibility {free_vis:.2f})")
         return
     up = standing_up_axis(seq, base) if world else IMAGE_UP_2D
@@ -423,8 +466,8 @@ def key_series(seq: PoseSequence, options: AnalysisOptions) -> KeySeries | None:
         unit="deg",
         title="Hinge: trunk angle from vertical",
         thresholds={
-            "shallow (warn below)": th.get("shallow_hinge_warn_deg", 60.0),
-            "shallow (fault below)": th.get("shallow_hinge_fault_deg", 40.0),
+            "shallow (warn below)": th["shallow_hinge_warn_deg"],
+            "shallow (fault below)": th["shallow_hinge_fault_deg"],
         },
         metric="trunk_angle_deg",
     )
@@ -512,7 +555,7 @@ def measure_rep(seq: PoseSequence, window: RepWindow, ctx: RepContext) -> RepMea
     measure_pelvis(seq, i, base, side, view, ctx.thresholds, m)
     measure_knee(seq, i, base, side, view, m)
     yaw = m.camera_yaw_deg
-    max_yaw = ctx.thresholds.get("max_camera_yaw_deg", 15.0)
+    max_yaw = ctx.thresholds["max_camera_yaw_deg"]
     if view in FRONTAL_VIEWS and np.isfinite(yaw) and yaw > max_yaw:
         m.set(
             "knee_medial_offset_shank", None,
@@ -645,6 +688,7 @@ def analyse(seq: PoseSequence, options: AnalysisOptions) -> ExerciseOutcome:
     add_reasons(outcome, reasons)
     yaw = nanmedian_safe(np.array(yaws, float))
     if outcome.view in FRONTAL_VIEWS and np.isfinite(yaw):
+        outcome.camera_yaw_deg = float(yaw)
         outcome.notes.append(
             f"camera about {yaw:.0f}° off the {outcome.view} axis (world hip and shoulder lines, standing before "
             "each rep; an estimate from MediaPipe's depth)"

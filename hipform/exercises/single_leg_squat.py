@@ -17,7 +17,6 @@ from hipform.exercises.base import (
     AnalysisOptions,
     Exercise,
     KeySeries,
-    MetricSpec,
     RepContext,
     RepModel,
     RepScore,
@@ -25,6 +24,17 @@ from hipform.exercises.base import (
 )
 from hipform.exercises.repflow import analyse_reps, resolve_view, view_allows
 from hipform.landmarks import other_side
+from hipform.measures import (
+    DURATION,
+    FPPA,
+    HIP_DROP_DEPTH,
+    KNEE_FLEXION,
+    KNEE_OVER_TOE,
+    LOWERING_TIME,
+    PELVIC_DROP,
+    TRUNK_LEAN,
+    Measure,
+)
 from hipform.reps import CounterConfig, RepWindow
 from hipform.results import ExerciseOutcome, Rep
 from hipform.sequence import PoseSequence
@@ -36,49 +46,28 @@ PELVIC_DROP_NOTE = (
     "(a true 2-8° drop read as 0-1.6° in a rendered test): a small value does not rule a drop out"
 )
 
-METRICS: tuple[MetricSpec, ...] = (
-    MetricSpec(
-        "depth_hip_drop_rel",
-        "leg lengths",
-        "hip-centre descent at the deepest point below standing, as a fraction of leg length",
-        "any",
-        "depth",
+METRICS: tuple[Measure, ...] = (
+    HIP_DROP_DEPTH,
+    FPPA.where(
+        description="frontal plane projection angle of the stance knee at the deepest point; + = knee toward the "
+        "midline (valgus), - = outward (varus)"
     ),
-    MetricSpec(
-        "knee_valgus_fppa_deg",
-        "deg",
-        "frontal plane projection angle of the stance knee at the deepest point; + = knee toward the midline "
-        "(valgus), - = outward (varus)",
-        "frontal",
-        "valgus°",
+    KNEE_OVER_TOE.where(
+        description="stance knee's horizontal offset from the toe tip (second toe) at the deepest point; "
+        "+ = inside the toe"
     ),
-    MetricSpec(
-        "knee_medial_offset_shank",
-        "shank lengths",
-        "stance knee's horizontal offset from the toe tip (second toe) at the deepest point; + = inside the toe",
-        "frontal",
-        "knee-toe",
+    PELVIC_DROP.where(
+        description="free-side hip drop at the deepest point relative to standing; - = the free side hikes up"
     ),
-    MetricSpec(
-        "pelvic_drop_deg",
-        "deg",
-        "free-side hip drop at the deepest point relative to standing; - = the free side hikes up",
-        "frontal",
-        "pelvis°",
+    TRUNK_LEAN.where(
+        description="sideways lean of mid-hip to mid-shoulder from vertical at the deepest point; "
+        "+ = toward the stance leg"
     ),
-    MetricSpec(
-        "trunk_lateral_lean_deg",
-        "deg",
-        "sideways lean of mid-hip to mid-shoulder from vertical at the deepest point; + = toward the stance leg",
-        "frontal",
-        "trunk°",
-    ),
-    MetricSpec("duration_s", "s", "time from leaving the top to being back at the top", "any", "rep s"),
-    MetricSpec(
-        "eccentric_s", "s", "lowering time: from leaving standing (5%) to reaching the bottom (95%)", "any", "lower s"
-    ),
-    MetricSpec("knee_flexion_deg", "deg", "stance knee flexion at the deepest point (side view)", "sagittal", "knee°"),
+    DURATION,
+    LOWERING_TIME,
+    KNEE_FLEXION.where(description="stance knee flexion at the deepest point (side view)"),
 )
+
 
 THRESHOLDS: tuple[ThresholdSpec, ...] = (
     *fk.counter_thresholds(),
@@ -100,7 +89,7 @@ def rep_frames(seq: PoseSequence, window: RepWindow) -> np.ndarray:
 
 def stance_of_rep(seq: PoseSequence, window: RepWindow, options: AnalysisOptions) -> str | None:
     """The stance leg of one rep: the foot that stays on the floor (lower on screen)."""
-    lift = options.thresholds.get("stance_min_lift_rel", 0.05)
+    lift = options.thresholds["stance_min_lift_rel"]
     return fk.stance_side(seq, rep_frames(seq, window), lift)
 
 
@@ -209,7 +198,7 @@ def add_clip_stance(outcome: ExerciseOutcome, seq: PoseSequence, options: Analys
     """When no rep was counted, still say which leg the person stood on over the clip."""
     if options.side in fk.SIDES:
         return
-    side = fk.stance_side(seq, slice(None), options.thresholds.get("stance_min_lift_rel", 0.05))
+    side = fk.stance_side(seq, slice(None), options.thresholds["stance_min_lift_rel"])
     if side is None:
         outcome.notes.append("no squat rep counted, and the stance leg is unclear over the clip")
     else:
@@ -257,7 +246,7 @@ def knee_series(seq: PoseSequence, options: AnalysisOptions) -> KeySeries | None
         series=series,
         unit="deg",
         title="Knee valgus (FPPA)",
-        thresholds={"warn": th.get("knee_valgus_warn_deg", 10.0), "fault": th.get("knee_valgus_fault_deg", 15.0)},
+        thresholds={"warn": th["knee_valgus_warn_deg"], "fault": th["knee_valgus_fault_deg"]},
         metric="knee_valgus_fppa_deg",
     )
 

@@ -16,7 +16,6 @@ from hipform.exercises.base import (
     AnalysisOptions,
     Exercise,
     KeySeries,
-    MetricSpec,
     RepContext,
     RepModel,
     RepScore,
@@ -24,6 +23,16 @@ from hipform.exercises.base import (
 )
 from hipform.exercises.repflow import analyse_reps
 from hipform.exercises.single_leg_squat import finite, knee_series, rep_indices, side_headline
+from hipform.measures import (
+    DURATION,
+    FPPA,
+    HIP_DROP_DEPTH,
+    KNEE_FLEXION,
+    KNEE_OVER_TOE,
+    LOWERING_TIME,
+    TRUNK_LEAN,
+    Measure,
+)
 from hipform.reps import CounterConfig, RepWindow
 from hipform.results import ExerciseOutcome, Fault, Rep
 from hipform.sequence import PoseSequence
@@ -31,54 +40,29 @@ from hipform.sequence import PoseSequence
 NAME = "squat"
 
 
-def _knee_metrics(side: str) -> tuple[MetricSpec, MetricSpec]:
-    return (
-        MetricSpec(
-            f"knee_valgus_fppa_{side}_deg",
-            "deg",
-            f"frontal plane projection angle of the {side} knee at the deepest point; + = toward the midline "
-            "(valgus), - = outward (varus)",
-            "frontal",
-            f"{side[0].upper()} valgus°",
-        ),
-        MetricSpec(
-            f"knee_medial_offset_{side}_shank",
-            "shank lengths",
-            f"{side} knee's horizontal offset from its toe tip (second toe) at the deepest point; + = inside the toe",
-            "frontal",
-            f"{side[0].upper()} knee-toe",
-        ),
-    )
+KNEE_MEASURES = (
+    FPPA.where(
+        description="frontal plane projection angle of the {side} knee at the deepest point; + = toward the midline "
+        "(valgus), - = outward (varus)"
+    ),
+    KNEE_OVER_TOE.where(
+        description="{side} knee's horizontal offset from its toe tip (second toe) at the deepest point; "
+        "+ = inside the toe"
+    ),
+)
 
-
-METRICS: tuple[MetricSpec, ...] = (
-    MetricSpec(
-        "depth_hip_drop_rel",
-        "leg lengths",
-        "hip-centre descent at the deepest point below standing, as a fraction of leg length",
-        "any",
-        "depth",
+METRICS: tuple[Measure, ...] = (
+    HIP_DROP_DEPTH,
+    *(m.for_side("left") for m in KNEE_MEASURES),
+    *(m.for_side("right") for m in KNEE_MEASURES),
+    TRUNK_LEAN.where(
+        description="sideways lean of mid-hip to mid-shoulder from vertical at the deepest point; "
+        "+ = toward the person's right",
+        sign="+ = toward the person's right, - = toward the left; both directions are graded",
     ),
-    *_knee_metrics("left"),
-    *_knee_metrics("right"),
-    MetricSpec(
-        "trunk_lateral_lean_deg",
-        "deg",
-        "sideways lean of mid-hip to mid-shoulder from vertical at the deepest point; + = toward the person's right",
-        "frontal",
-        "trunk°",
-    ),
-    MetricSpec("duration_s", "s", "time from leaving the top to being back at the top", "any", "rep s"),
-    MetricSpec(
-        "eccentric_s", "s", "lowering time: from leaving standing (5%) to reaching the bottom (95%)", "any", "lower s"
-    ),
-    MetricSpec(
-        "knee_flexion_deg",
-        "deg",
-        "knee flexion of the leg nearer the camera at the deepest point (side view)",
-        "sagittal",
-        "knee°",
-    ),
+    DURATION,
+    LOWERING_TIME,
+    KNEE_FLEXION.where(description="knee flexion of the leg nearer the camera at the deepest point (side view)"),
 )
 
 THRESHOLDS: tuple[ThresholdSpec, ...] = (

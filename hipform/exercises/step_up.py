@@ -7,6 +7,7 @@ height of the hips in leg lengths; its standing level is the floor.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -16,7 +17,6 @@ from hipform.exercises import frontal_knee as fk
 from hipform.exercises.base import (
     AnalysisOptions,
     Exercise,
-    MetricSpec,
     RepContext,
     RepModel,
     RepScore,
@@ -31,55 +31,75 @@ from hipform.exercises.single_leg_squat import (
     side_headline,
 )
 from hipform.landmarks import other_side
+from hipform.measures import (
+    DURATION,
+    FPPA,
+    KNEE_FLEXION,
+    KNEE_OVER_TOE,
+    LOWERING_TIME,
+    PELVIC_DROP,
+    PROVISIONAL,
+    TRUNK_LEAN,
+    Measure,
+)
 from hipform.reps import CounterConfig, RepWindow
 from hipform.results import ExerciseOutcome, Fault, Rep
 from hipform.sequence import PoseSequence
 
 NAME = "step-up"
 
-METRICS: tuple[MetricSpec, ...] = (
-    MetricSpec(
-        "hip_rise_rel", "leg lengths", "rise of the hip centre from standing on the floor to the top", "any", "rise"
+METRICS: tuple[Measure, ...] = (
+    Measure(
+        "hip_rise_rel",
+        "leg lengths",
+        "rise of the hip centre from standing on the floor to the top",
+        "any",
+        "rise",
+        title="step height climbed (hip rise)",
+        sign="unsigned: 0 = standing on the floor",
+        better="neither",
+        valid_when="any view with hips and feet in frame",
+        smallest_real_change=0.05,
+        change_source=PROVISIONAL,
+        reference_source="no target range: the box height sets it",
+        draw=(("mid_hip", "{s}_ankle"),),
+        decimals=2,
     ),
-    MetricSpec(
-        "knee_valgus_fppa_deg",
-        "deg",
-        "frontal plane projection angle of the lead knee where it is most bent on the way up; + = knee toward the "
-        "midline (valgus), - = outward (varus)",
-        "frontal",
-        "valgus°",
+    FPPA.where(
+        description="frontal plane projection angle of the lead knee where it is most bent on the way up; "
+        "+ = knee toward the midline (valgus), - = outward (varus)"
     ),
-    MetricSpec(
-        "knee_medial_offset_shank",
-        "shank lengths",
-        "lead knee's horizontal offset from its toe tip (second toe) at the same moment; + = inside the toe",
-        "frontal",
-        "knee-toe",
+    KNEE_OVER_TOE.where(
+        description="lead knee's horizontal offset from its toe tip (second toe) at the same moment; + = inside the toe"
     ),
-    MetricSpec(
-        "pelvic_drop_deg",
-        "deg",
-        "trailing-side hip drop at the top relative to standing; - = the trailing side hikes up",
-        "frontal",
-        "pelvis°",
+    PELVIC_DROP.where(
+        description="trailing-side hip drop at the top relative to standing; - = the trailing side hikes up",
+        sign="+ = the trailing side drops, - = it hikes up",
     ),
-    MetricSpec(
-        "trunk_lateral_lean_deg",
-        "deg",
-        "sideways lean of mid-hip to mid-shoulder from vertical at the top; + = toward the lead leg",
-        "frontal",
-        "trunk°",
+    TRUNK_LEAN.where(
+        description="sideways lean of mid-hip to mid-shoulder from vertical at the top; + = toward the lead leg",
+        sign="+ = toward the lead leg, - = away; both directions are graded",
     ),
-    MetricSpec(
+    Measure(
         "knee_drive_rel",
         "thigh lengths",
         "height of the trailing knee at the top: 0 = hanging straight down, 1 = level with the hip",
         "frontal",
         "knee drive",
+        title="opposite knee drive",
+        sign="0 = thigh hanging down, 1 = thigh level with the hip",
+        better="higher",
+        valid_when="front or rear camera",
+        smallest_real_change=0.1,
+        change_source=PROVISIONAL,
+        reference=(1.0, math.inf),
+        reference_source="the article's cue: drive the knee up to hip height",
+        draw=(("{o}_hip", "{o}_knee"),),
+        decimals=2,
     ),
-    MetricSpec("duration_s", "s", "time from leaving the floor level to being back at it", "any", "rep s"),
-    MetricSpec("eccentric_s", "s", "lowering time: 95% to 5% of the way back down from the top", "any", "lower s"),
-    MetricSpec("knee_flexion_deg", "deg", "largest lead-knee flexion on the way up (side view)", "sagittal", "knee°"),
+    DURATION.where(description="time from leaving the floor level to being back at it"),
+    LOWERING_TIME.where(description="lowering time: 95% to 5% of the way back down from the top", graded=True),
+    KNEE_FLEXION.where(description="largest lead-knee flexion on the way up (side view)"),
 )
 
 THRESHOLDS: tuple[ThresholdSpec, ...] = (
@@ -112,7 +132,7 @@ def lead_side(seq: PoseSequence, window: RepWindow, options: AnalysisOptions) ->
     idx = np.arange(lo, i1 + 1)
     if np.isfinite(base) and np.isfinite(peak) and peak > base:
         idx = idx[(seg - base) <= 0.5 * (peak - base)]
-    trail = fk.stance_side(seq, idx, options.thresholds.get("stance_min_lift_rel", 0.05))
+    trail = fk.stance_side(seq, idx, options.thresholds["stance_min_lift_rel"])
     return other_side(trail) if trail else None
 
 

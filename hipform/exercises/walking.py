@@ -11,7 +11,16 @@ from __future__ import annotations
 from functools import partial
 
 from hipform.exercises.base import Exercise, register_exercise
-from hipform.exercises.running import GAIT_METRICS, GaitProfile, analyse_gait, gait_thresholds
+from hipform.exercises.running import (
+    GAIT_METRICS,
+    GAIT_SESSION_MEASURES,
+    GaitProfile,
+    analyse_gait,
+    gait_thresholds,
+)
+
+OVERSTRIDE_MEASURES = ("shank_angle_ic_deg", "heel_ahead_ic_rel")
+"""Reported in walking, not graded: a heel landing ahead of the body is normal in walking."""
 
 WALKING_PROFILE = GaitProfile(
     "walking", "walking", ("low_hip_extension", "lumbar_compensation", "low_cadence", "asymmetry", "pelvic_drop")
@@ -27,7 +36,13 @@ EXERCISE = Exercise(
     ),
     kind="steps",
     cutoff_hz=8.0,
-    metrics=GAIT_METRICS,
+    metrics=tuple(m.where(graded=False) if m.name in OVERSTRIDE_MEASURES else m for m in GAIT_METRICS),
+    session_measures=tuple(
+        m.where(reference=None, reference_source="walking: typical adult 100-120 steps/min (provisional)")
+        if m.name == "cadence_spm"
+        else m
+        for m in GAIT_SESSION_MEASURES
+    ),
     thresholds=gait_thresholds(low_cadence_spm=90.0, low_cadence_source="provisional (typical adult 100-120)"),
     analyse=partial(analyse_gait, WALKING_PROFILE),
     table_columns=(

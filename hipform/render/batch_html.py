@@ -128,29 +128,35 @@ def find_report(folder: Path, row: dict[str, str]) -> Path | None:
     return None
 
 
-def hip_extension_by_side(batch: Batch) -> dict[str, dict[str, list[float | None]]]:
-    """Hip-extension metric -> side -> one value per clip (None where missing).
+ACROSS_CLIPS = ("peak_hip_extension_deg", "peak_hip_extension_vs_trunk_deg")
+"""Measures plotted per side across the clips of a batch (where a clip's exercise reports them)."""
 
-    From each clip's report (mean per side over scorable steps/reps); for rows without a
-    report, from summary columns whose name holds ``hip_extension`` and a side.
+
+def hip_extension_by_side(batch: Batch) -> dict[str, dict[str, list[float | None]]]:
+    """Measure title -> side -> one value per clip (None where missing).
+
+    The mean per side over each clip's scorable steps (or reps), from its report; the
+    measures and their names come from the clip's exercise in the catalogue. Rows without
+    a report have no value.
     """
     from hipform.compare import side_means
+    from hipform.errors import InputError
+    from hipform.render.summary import exercise_of
 
     out: dict[str, dict[str, list[float | None]]] = {}
     n = len(batch.rows)
     for i, rep in enumerate(batch.reports):
-        if rep is not None:
-            for (side, metric), (mean, _) in side_means(rep).items():
-                if "hip_extension" in metric and side in ("left", "right"):
-                    out.setdefault(metric, {"left": [None] * n, "right": [None] * n})[side][i] = mean
-        else:
-            for col, v in batch.rows[i].items():
-                name = (col or "").lower()
-                side = "left" if "left" in name else "right" if "right" in name else None
-                num = _number(v)
-                if "hip_extension" in name and side and num is not None:
-                    metric = name.replace("left", "").replace("right", "").replace("__", "_").strip("_")
-                    out.setdefault(metric, {"left": [None] * n, "right": [None] * n})[side][i] = num
+        if rep is None:
+            continue
+        try:
+            ex = exercise_of(rep)
+        except (InputError, KeyError):  # a report of an exercise this version does not know
+            continue
+        measures = tuple(m for m in ex.metrics if m.name in ACROSS_CLIPS)
+        for (side, metric), (mean, _) in side_means(rep, measures).items():
+            if side in ("left", "right"):
+                title = ex.metric(metric).header()
+                out.setdefault(title, {"left": [None] * n, "right": [None] * n})[side][i] = mean
     return out
 
 
@@ -203,7 +209,7 @@ def render_batch_html(batch: Batch) -> str:
         parts.append('<p class="note">No clip in this batch has a hip-extension measure (running or walking).</p>')
     clips = [batch.clip_name(i) for i in range(len(batch.rows))]
     for metric, by_side in hip.items():
-        fig = plots.clips_by_side_figure(clips, by_side, f"{metric.replace('_', ' ')} (mean per clip)")
+        fig = plots.clips_by_side_figure(clips, by_side, f"{metric} (mean per clip)")
         png = plots.figure_png(fig)
         parts.append(
             f'<figure class="batch-plot"><img src="{data_uri(png, "image/png")}" alt="{esc(metric)}">'

@@ -7,9 +7,10 @@ say the same thing.
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from hipform.compare import Change, Comparison, fmt
+from hipform.compare import Change, Comparison
 from hipform.render.html import esc, page
 
 VERDICT_CLASS = {
@@ -18,6 +19,7 @@ VERDICT_CLASS = {
     "real increase": "real-change",
     "real decrease": "real-change",
     "within measurement error": "within-error",
+    "too few reps to tell": "within-error",
     "not comparable": "within-error",
 }
 VERDICT_STYLE = {
@@ -26,6 +28,7 @@ VERDICT_STYLE = {
     "real increase": "bold blue",
     "real decrease": "bold blue",
     "within measurement error": "dim",
+    "too few reps to tell": "dim",
     "not comparable": "dim",
 }
 
@@ -37,10 +40,10 @@ def change_cells(c: Change) -> list[str]:
     return [
         c.side,
         c.label,
-        f"{fmt(c.old, c.metric)} (n={c.n_old})" if c.old is not None else "–",
-        f"{fmt(c.new, c.metric)} (n={c.n_new})" if c.new is not None else "–",
-        f"{sign}{fmt(delta, c.metric)}" if delta is not None else "–",
-        fmt(c.smallest_real_change, c.metric),
+        f"{c.fmt(c.old)} (n={c.n_old})" if c.old is not None else "–",
+        f"{c.fmt(c.new)} (n={c.n_new})" if c.new is not None else "–",
+        f"{sign}{c.fmt(delta)}" if delta is not None else "–",
+        c.fmt(c.smallest_real_change),
         c.verdict if c.verdict != "not comparable" else f"not comparable: {c.reason}",
     ]
 
@@ -51,17 +54,17 @@ HEADERS = ("side", "measure", "old (mean)", "new (mean)", "change", "smallest re
 def print_comparison(comp: Comparison, console: Console | None = None) -> None:
     """Sentences for the real changes, notes, then the full table."""
     console = console or Console()
-    console.print(f"{comp.exercise}: {comp.old_source} → {comp.new_source}", highlight=False)
+    console.print(escape(f"{comp.exercise}: {comp.old_source} → {comp.new_source}"), highlight=False)
     for n in comp.notes:
-        console.print(f"Note: {n}.", highlight=False)
+        console.print(escape(f"Note: {n}."), highlight=False)
     for c in comp.changes:
         if c.verdict != "not comparable":
-            console.print(f"[{VERDICT_STYLE[c.verdict]}]{c.sentence()}[/]", highlight=False)
+            console.print(f"[{VERDICT_STYLE[c.verdict]}]{escape(c.sentence())}[/]", highlight=False)
     table = Table(title="change between sessions")
     for h in HEADERS:
         table.add_column(h, justify="right" if h in ("old (mean)", "new (mean)", "change") else "left")
     for c in comp.changes:
-        cells = change_cells(c)
+        cells = [escape(x) for x in change_cells(c)]
         cells[-1] = f"[{VERDICT_STYLE[c.verdict]}]{cells[-1]}[/]"
         table.add_row(*cells)
     console.print(table)
@@ -93,7 +96,8 @@ def render_compare_html(comp: Comparison) -> str:
     parts.append(
         '<p class="note">Means are over the scorable reps (or steps) of each side. A change counts as real when it '
         "is at least the smallest real change of the measure (the smallest difference that repeat measurements "
-        "on different days can tell apart from noise); smaller changes are within measurement error. "
+        "on different days can tell apart from noise) and each session has at least 3 reps (or steps) on that "
+        "side; smaller changes are within measurement error, fewer reps are too few to tell. "
         "Defaults: 8° for 2D knee valgus (Munro 2012); the others are provisional; a [compare] table in the "
         "config file sets them per measure.</p>"
     )

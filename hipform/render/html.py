@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hipform.render.terminal import fmt_value, summary_sentences
+from hipform.render.summary import key_figures, not_judged_groups, summary_sentences
+from hipform.render.terminal import fmt_value
 
 if TYPE_CHECKING:
     from hipform.exercises.base import Exercise, KeySeries
@@ -37,6 +38,7 @@ table{border-collapse:collapse;margin:8px 0;font-size:.92em;background:#fff}
 th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f0f0f0}td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.fault td{background:#fdecea}tr.warn td{background:#fff4e0}tr.unscorable td{color:#888}
+tr.not-judged td{color:#777;background:#f2f2f2}.not-judged{color:#777}td.ref{color:#555;font-size:.9em}
 td.fault{color:#b3261e;font-weight:bold}td.warn{color:#a05a00;font-weight:bold}
 .ok{color:#2e7d32}.code{color:#777;font-size:.85em}
 .summary p{margin:4px 0}.note{color:#555}
@@ -102,10 +104,8 @@ class ReportImages:
 
 # sections ----------------------------------------------------------------------------
 def metric_labels(exercise: Exercise) -> dict[str, str]:
-    """Metric name -> short label (the exercise's, else the name in words)."""
-    from hipform.render.stills import metric_label
-
-    return {m.name: m.label or metric_label(m.name) for m in exercise.metrics}
+    """Measure id -> column header from the catalogue: short label and unit once (``"valgus (°)"``)."""
+    return {m.name: m.header() for m in exercise.metrics}
 
 
 def table_columns(report: Mapping[str, Any], exercise: Exercise) -> list[str]:
@@ -138,56 +138,26 @@ def facts_section(report: Mapping[str, Any], exercise: Exercise) -> str:
     return f'<h2>The clip</h2><table class="facts">{body}</table>'
 
 
-def summary_section(report: Mapping[str, Any]) -> str:
+def summary_section(report: Mapping[str, Any], exercise: Exercise) -> str:
     """The plain-language summary: the same sentences the terminal prints."""
-    lines = "".join(f"<p>{esc(s)}</p>" for s in summary_sentences(dict(report)))
+    lines = "".join(f"<p>{esc(s)}</p>" for s in summary_sentences(report, exercise))
     return f'<h2>Summary</h2><div class="summary" id="summary">{lines}</div>'
 
 
-def headline_section(report: Mapping[str, Any]) -> str:
-    """The exercise's headline figures (cadence, stance time, means...) as a table."""
-    from hipform.compare import SUMMARY_SKIP, words
-
+def headline_section(report: Mapping[str, Any], exercise: Exercise) -> str:
+    """Key figures: each measure per side (mean ± SD, n), its reference range and where it is from."""
     rows = []
-    for k, v in report["summary"].items():
-        if k in SUMMARY_SKIP or v is None:
-            continue
-        name = f"{esc(words(k))} <span class=code>{esc(unit_words(k))}</span>"
-        rows.append(f"<tr><th>{name}</th><td>{esc(fmt_headline(v, k))}</td></tr>")
+    for kf in key_figures(report, exercise):
+        m = kf.measure
+        side = "" if kf.side in ("all", "session") or m.side else f"{kf.side} "
+        rows.append(
+            f'<tr data-metric="{esc(m.name)}"><th>{esc(side + m.title)}</th><td class="num">{esc(kf.text())}</td>'
+            f'<td class="ref">{esc(m.reference_text())}</td></tr>'
+        )
     if not rows:
         return ""
-    return f'<h2>Key figures</h2><table class="headline">{"".join(rows)}</table>'
-
-
-def fmt_headline(v: Any, key: str) -> str:
-    """A summary value in words: numbers with the unit's precision, nested dicts flattened.
-
-    ``{"left": {"mean": 0.21, "n": 4}}`` under ``stance_s_by_side`` becomes
-    ``left: mean 0.21, n 4``.
-    """
-    unit_key = key.replace("_by_side", "")
-    if v is None:
-        return "–"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, Mapping):
-        inner = [f"{k}{':' if isinstance(x, Mapping) else ''} {fmt_headline(x, unit_key)}" for k, x in v.items()]
-        return ("; " if any(isinstance(x, Mapping) for x in v.values()) else ", ").join(inner) or "–"
-    if isinstance(v, list | tuple):
-        return ", ".join(fmt_headline(x, unit_key) for x in v) or "none"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return fmt_value(v, unit_key)
-    return str(v)
-
-
-def unit_words(name: str) -> str:
-    """Unit of a name from its suffix, in words for a table header."""
-    for suffix, unit in (("_deg", "(°)"), ("_spm", "(steps/min)"), ("_pct", "(%)"), ("_rel", ""), ("_s", "(s)")):
-        if name.endswith(suffix):
-            return unit
-    return ""
+    head = "<tr><th>measure</th><th>value</th><th>reference range</th></tr>"
+    return f'<h2>Key figures</h2><table class="headline">{head}{"".join(rows)}</table>'
 
 
 def items_section(report: Mapping[str, Any], exercise: Exercise) -> str:
@@ -199,14 +169,14 @@ def items_section(report: Mapping[str, Any], exercise: Exercise) -> str:
     cols = table_columns(report, exercise)
     labels = metric_labels(exercise)
     head = ["#", "side"] + (["contact (s)", "toe-off (s)"] if steps else ["set", "time (s)"])
-    head += [f"{labels.get(c, c)} {unit_words(c)}".strip() for c in cols] + ["faults"]
+    head += [labels.get(c, c) for c in cols] + ["verdict"]
     rows = []
     for it in items:
         sev = {f["metric"]: f["severity"] for f in it["faults"] if f["severity"] == "fault"}
         for f in it["faults"]:
             sev.setdefault(f["metric"], f["severity"])
-        worst = "fault" if "fault" in sev.values() else ("warn" if sev else "")
-        cls = "unscorable" if not it["scorable"] else worst
+        verdict = it.get("verdict") or "not judged"
+        cls = "unscorable" if not it["scorable"] else verdict.replace(" ", "-")
         cells = [f'<td class="num">{it["index"]}</td>', f"<td>{esc(it.get('side') or '–')}</td>"]
         if steps:
             cells += [
@@ -223,13 +193,20 @@ def items_section(report: Mapping[str, Any], exercise: Exercise) -> str:
         else:
             for c in cols:
                 s = sev.get(c, "")
-                cells.append(f'<td class="num {s}">{esc(fmt_value(it["metrics"].get(c), c))}</td>')
+                value = exercise.metric(c).format(it["metrics"].get(c), unit=False)
+                cells.append(f'<td class="num {s}">{esc(value)}</td>')
             faults = "<br>".join(
                 f'<span class="{f["severity"]}" data-fault="{esc(f["code"])}">{esc(f["message"])}</span> '
                 f'<span class="code">({esc(f["code"])}, {esc(f["severity"])})</span>'
                 for f in it["faults"]
             )
-            cells.append(f"<td>{faults or '<span class=ok>ok</span>'}</td>")
+            if not faults:
+                faults = (
+                    f'<span class="not-judged">not judged: {esc(it.get("verdict_reason") or "")}</span>'
+                    if verdict == "not judged"
+                    else f'<span class="{verdict}">{verdict}</span>'
+                )
+            cells.append(f"<td>{faults}</td>")
         kind = "step" if steps else "rep"
         rows.append(f'<tr class="{kind} {cls}" data-index="{it["index"]}">{"".join(cells)}</tr>')
     header = "".join(f"<th>{esc(h)}</th>" for h in head)
@@ -242,7 +219,7 @@ def side_means_section(report: Mapping[str, Any], exercise: Exercise) -> str:
     """Mean of each table metric per side (left vs right), over scorable reps/steps."""
     from hipform.compare import side_means
 
-    means = side_means(report)
+    means = side_means(report, exercise.metrics)
     sides = sorted({s for s, _ in means}, key=lambda s: {"left": 0, "right": 1}.get(s, 2))
     cols = table_columns(report, exercise)
     if len(sides) < 1 or not cols:
@@ -255,20 +232,24 @@ def side_means_section(report: Mapping[str, Any], exercise: Exercise) -> str:
         for s in sides:
             m = means.get((s, c))
             vals.append(
-                f'<td class="num">{esc(fmt_value(m[0], c))} <span class=code>(n={m[1]})</span></td>'
+                f'<td class="num">{esc(exercise.metric(c).format(m[0]))} <span class=code>(n={m[1]})</span></td>'
                 if m
                 else "<td>–</td>"
             )
-        rows.append(f"<tr><th>{esc(labels.get(c, c))} {esc(unit_words(c))}</th>{''.join(vals)}</tr>")
+        rows.append(f"<tr><th>{esc(labels.get(c, c))}</th>{''.join(vals)}</tr>")
     return f'<h2>Left and right</h2><table class="sides"><tr><th>mean per side</th>{head}</tr>{"".join(rows)}</table>'
 
 
-def judged_section(report: Mapping[str, Any]) -> str:
-    """What was not judged and why; unscorable reps/steps; notes; data quality."""
+def judged_section(report: Mapping[str, Any], exercise: Exercise) -> str:
+    """What was not judged and why (each reason once); unscorable reps/steps; notes; data quality."""
     parts = []
-    nj = report["not_judged"]
-    if nj:
-        parts.append("<ul>" + "".join(f"<li><b>{esc(n['metric'])}</b>: {esc(n['reason'])}</li>" for n in nj) + "</ul>")
+    groups = not_judged_groups(report, exercise)
+    if groups:
+        parts.append(
+            "<ul>"
+            + "".join(f"<li><b>{esc(', '.join(names))}</b>: {esc(reason)}</li>" for reason, names in groups)
+            + "</ul>"
+        )
     else:
         parts.append("<p>Every measure of this exercise could be judged from this camera view.</p>")
     bad = [it for it in report["reps"] + report["steps"] if not it["scorable"]]
@@ -319,7 +300,7 @@ def pictures_sections(images: ReportImages) -> str:
     if images.key_plot:
         out.append(
             f'<figure id="key-plot">{img_tag(images.key_plot, "key angle over time")}'
-            "<figcaption>Shaded: each rep (green no fault, orange warning, red fault), numbered; "
+            "<figcaption>Shaded: each rep (green ok, orange warning, red fault, grey not judged), numbered; "
             "dotted line: deepest point; dashed lines: thresholds.</figcaption></figure>"
         )
     else:
@@ -361,13 +342,13 @@ def render_report_html(report: Mapping[str, Any], exercise: Exercise, images: Re
     body = [
         f"<h1>{esc(exercise.title)}: form report</h1>",
         f'<p class="note">{esc(report.get("source") or "")}</p>',
-        summary_section(report),
+        summary_section(report, exercise),
         facts_section(report, exercise),
-        headline_section(report),
+        headline_section(report, exercise),
         items_section(report, exercise),
         side_means_section(report, exercise),
         pictures_sections(images),
-        judged_section(report),
+        judged_section(report, exercise),
         thresholds_section(report),
     ]
     return page(f"{exercise.title} — hipform report", "\n".join(b for b in body if b))
@@ -437,7 +418,7 @@ def build_images(
     if report["steps"]:
         labels = metric_labels(exercise)
         cols = table_columns(report, exercise)
-        chosen = [c for c in cols if "hip_ext" in c or c.startswith("stance")] or cols[:2]
+        chosen = [c for c in cols if exercise.metric(c).comparable]
         for c in chosen[:3]:
             spec = exercise.metric(c)
             fig = plots.steps_by_side_figure(report["steps"], c, labels.get(c, c), spec.unit)
@@ -466,13 +447,12 @@ def build_stills(
     if video is None:
         note += " The input was a landmark file, so the skeleton is drawn on a blank background."
     cols = table_columns(report, exercise)
-    labels = metric_labels(exercise)
     out = []
     for (caption, item, _), f in zip(wanted, frames, strict=True):
         base = decoded.get(f)
         if base is None or base.shape[1::-1] != tuple(seq.image_size):
             base = stills.blank_frame(seq)
-        lines = stills.angle_lines_for_item(item, cols, labels)
+        lines = stills.angle_lines_for_item(item, [exercise.metric(c) for c in cols])
         img = stills.render_still(base, seq, f, lines)
         out.append((caption, stills.encode_jpeg(img)))
     return out, note

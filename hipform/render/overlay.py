@@ -31,7 +31,8 @@ SEVERITY_BGR: dict[str, BGR] = {
     "fault": (40, 40, 230),  # red
     "warn": (0, 170, 255),  # amber
     "ok": (70, 190, 60),  # green
-    "info": (150, 150, 150),  # grey: not judged, waiting
+    "info": (150, 150, 150),  # grey: waiting
+    "not judged": (150, 150, 150),  # grey: nothing could be judged
 }
 """Cue colours by severity (BGR)."""
 

@@ -26,6 +26,8 @@ THRESHOLD_COLOURS = {"fault": "#c0392b", "warn": "#e67e22"}
 FAULT_SHADE = "#f5b7b1"
 WARN_SHADE = "#fde2b8"
 OK_SHADE = "#d5e8d4"
+NOT_JUDGED_SHADE = "#e0e0e0"
+VERDICT_SHADES = {"fault": FAULT_SHADE, "warn": WARN_SHADE, "ok": OK_SHADE, "not judged": NOT_JUDGED_SHADE}
 DPI = 100
 
 
@@ -66,7 +68,7 @@ def key_series_figure(
         Per-frame values from the exercise (same length as ``t``).
     reps, steps : sequence of dict
         Reps / steps as in ``report.json``. A rep is shaded from ``start_s`` to ``end_s``
-        in red (fault), orange (warning) or green (no fault), numbered, with its deepest
+        by its verdict: red (fault), orange (warning), green (ok) or grey (not judged), numbered, with its deepest
         point marked; a step is shaded from ``ic_s`` to ``to_s`` in its side's colour.
 
     Returns
@@ -76,8 +78,7 @@ def key_series_figure(
     fig = Figure(figsize=(9.0, 3.6))
     ax = fig.add_subplot()
     for r in reps:
-        sev = worst_severity(r)
-        shade = FAULT_SHADE if sev == "fault" else WARN_SHADE if sev == "warn" else OK_SHADE
+        shade = VERDICT_SHADES[r.get("verdict") or "not judged"]
         ax.axvspan(r["start_s"], r["end_s"], color=shade, alpha=0.6, lw=0)
         ax.axvline(r["bottom_s"], color="#888888", lw=0.8, ls=":")
         ax.annotate(

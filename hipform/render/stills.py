@@ -17,7 +17,8 @@ from typing import Any
 import cv2
 import numpy as np
 
-from hipform.landmarks import landmark_index
+from hipform.landmarks import landmark_index, other_side
+from hipform.measures import Measure
 from hipform.sequence import PoseSequence
 
 CANVAS_BGR = (236, 236, 236)
@@ -32,23 +33,9 @@ MAX_STILL_HEIGHT = 640
 MAX_ZOOM = 2.0
 """A small person is enlarged at most this much."""
 
-SEVERITY_BGR = {"fault": (40, 40, 220), "warn": (0, 150, 245), None: (60, 170, 60)}
-"""Line and label colour of a metric by the rep's verdict on it (BGR)."""
-
-LINE_RULES: tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = (
-    (("valgus", "fppa"), (("{s}_hip", "{s}_knee", "{s}_ankle"), ("{s}_heel", "{s}_foot_index"))),
-    (
-        ("over_toe", "toe_offset", "knee_offset", "medial_offset"),
-        (("{s}_knee", "{s}_foot_index"), ("{s}_heel", "{s}_foot_index")),
-    ),
-    (("pelvi", "hip_drop", "hip_line", "hips_level"), (("left_hip", "right_hip"),)),
-    (("lockout", "arch", "bridge"), (("{s}_shoulder", "{s}_hip", "{s}_knee"),)),
-    (("hip_extension", "thigh", "hip_ext"), (("{s}_hip", "{s}_knee"),)),
-    (("trunk", "lean", "hinge", "back"), (("mid_shoulder", "mid_hip"),)),
-    (("knee_flexion", "knee_angle", "knee_bend"), (("{s}_hip", "{s}_knee", "{s}_ankle"),)),
-    (("shank", "overstride"), (("{s}_knee", "{s}_ankle"),)),
-)
-"""Metric-name fragment -> polylines of landmarks drawn for it; ``{s}`` is the side."""
+SEVERITY_BGR = {"fault": (40, 40, 220), "warn": (0, 150, 245), "ok": (60, 170, 60), None: (150, 120, 90)}
+"""Line and label colour of a measure by the rep's verdict on it (BGR): green only for a judged ok;
+a measure reported for information (no verdict) is drawn blue-grey."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +50,8 @@ class AngleLines:
         Label with the reported value, e.g. ``"knee valgus 14.2°"``.
     polylines : tuple of tuple of str
         Landmark names joined in order (``mid_hip``/``mid_shoulder`` are midpoints).
-    severity : {"fault", "warn"} or None
-        The rep's verdict on this metric (sets the colour).
+    severity : {"fault", "warn", "ok"} or None
+        The rep's verdict on this measure (sets the colour); None when it is not graded.
     """
 
     metric: str
@@ -73,88 +60,58 @@ class AngleLines:
     severity: str | None
 
 
-def lines_for_metric(metric: str, side: str | None) -> tuple[tuple[str, ...], ...]:
-    """Polylines of the landmarks a metric uses, for one side (both sides when unknown).
+def lines_for_metric(measure: Measure, side: str | None) -> tuple[tuple[str, ...], ...]:
+    """Polylines of the landmarks a measure uses (its catalogue ``draw``), for one side.
 
     Parameters
     ----------
-    metric : str
-        Metric name, e.g. ``"knee_valgus_deg"``.
+    measure : Measure
+        The catalogue entry; ``{s}`` in its polylines is the side the value belongs to and
+        ``{o}`` the other side.
     side : str or None
-        ``"left"``, ``"right"``; ``"both"``/None draw both legs.
+        The rep's side: ``"left"``, ``"right"``; ``"both"``/None draw both legs. A per-leg
+        measure (``measure.side``) uses its own side.
 
     Returns
     -------
     tuple of tuple of str
-        Empty when the metric has no known drawing.
     """
-    name = metric.lower()
-    named = [s for s in ("left", "right") if f"_{s}_" in f"_{name}_"]  # e.g. knee_valgus_fppa_left_deg
-    sides = tuple(named) if len(named) == 1 else (side,) if side in ("left", "right") else ("left", "right")
-    for fragments, polylines in LINE_RULES:
-        if any(f in name for f in fragments):
-            out: list[tuple[str, ...]] = []
-            for pl in polylines:
-                if any("{s}" in n for n in pl):
-                    out.extend(tuple(n.format(s=s) for n in pl) for s in sides)
-                else:
-                    out.append(pl)
-            return tuple(dict.fromkeys(out))
-    return ()
+    own = measure.side or side
+    sides = (own,) if own in ("left", "right") else ("left", "right")
+    out: list[tuple[str, ...]] = []
+    for pl in measure.draw:
+        if any("{s}" in n or "{o}" in n for n in pl):
+            out.extend(tuple(n.format(s=s, o=other_side(s)) for n in pl) for s in sides)
+        else:
+            out.append(pl)
+    return tuple(dict.fromkeys(out))
 
 
-def metric_label(metric: str, labels: Mapping[str, str] | None = None) -> str:
-    """Words for a metric: the exercise's label when known, else the name without unit suffix."""
-    if labels and labels.get(metric):
-        return labels[metric].rstrip("°").strip()  # the value printed after it carries the unit
-    for suffix in ("_deg", "_rel", "_s", "_spm", "_px", "_m"):
-        if metric.endswith(suffix):
-            metric = metric[: -len(suffix)]
-            break
-    return metric.replace("_", " ")
-
-
-def format_value(metric: str, value: float) -> str:
-    """A reported value with its unit, e.g. ``14.2°`` or ``0.12 shank``."""
-    if metric.endswith("_deg"):
-        return f"{value:.1f}°"
-    if metric.endswith("_s"):
-        return f"{value:.2f} s"
-    return f"{value:.2f}"
-
-
-def angle_lines_for_item(
-    item: Mapping[str, Any],
-    metrics: Sequence[str],
-    labels: Mapping[str, str] | None = None,
-) -> list[AngleLines]:
-    """What to draw on a rep's (or step's) still: one entry per reported metric with a drawing.
+def angle_lines_for_item(item: Mapping[str, Any], measures: Sequence[Measure]) -> list[AngleLines]:
+    """What to draw on a rep's (or step's) still: one entry per reported measure.
 
     Parameters
     ----------
     item : dict
-        A rep or step from ``report.json``.
-    metrics : sequence of str
-        Metric names to consider, in order (the exercise's table columns).
-    labels : mapping, optional
-        Metric name -> short label.
+        A rep or step from ``report.json`` (with its ``verdicts``).
+    measures : sequence of Measure
+        Measures to consider, in order (the exercise's table columns).
 
     Returns
     -------
     list of AngleLines
-        Faulted metrics first, then the rest; metrics without a value are skipped.
+        Faulted measures first, then warnings, then the rest; measures without a value are skipped.
     """
-    sev: dict[str, str] = {}
-    for f in item.get("faults", []):
-        if f.get("metric") and sev.get(f["metric"]) != "fault":
-            sev[f["metric"]] = f["severity"]
+    states = item.get("verdicts") or {}
     out: list[AngleLines] = []
-    for m in metrics:
-        v = item.get("metrics", {}).get(m)
+    for m in measures:
+        v = item.get("metrics", {}).get(m.name)
         lines = lines_for_metric(m, item.get("side"))
         if v is None or not lines:
             continue
-        out.append(AngleLines(m, f"{metric_label(m, labels)} {format_value(m, float(v))}", lines, sev.get(m)))
+        state = (states.get(m.name) or {}).get("state")
+        severity = state if state in ("fault", "warn", "ok") else None
+        out.append(AngleLines(m.name, f"{m.title} {m.format(float(v))}", lines, severity))
     out.sort(key=lambda a: {"fault": 0, "warn": 1}.get(a.severity or "", 2))
     return out
 
