@@ -485,6 +485,44 @@ def batch(
     )
 
 
+class ExportFormat(StrEnum):
+    """Export format."""
+
+    trc = "trc"
+    mot = "mot"
+    xlsx = "xlsx"
+
+
+@app.command()
+@one_line_errors
+def export(
+    folder: Annotated[Path, typer.Argument(help="A report folder written by `hipform analyze`.")],
+    format: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="trc: landmark trajectories; mot: per-frame angles; xlsx: the tables."),
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder to write into [default: the report folder].")
+    ] = None,
+) -> None:
+    """Export a report folder for OpenSim, Sports2D or a spreadsheet (see docs/outputs.md).
+
+    trc writes landmarks_px.trc (pixels) and landmarks_m.trc (metres, when the pose model
+    gave world landmarks); mot writes angles.mot (degrees per frame); xlsx writes
+    tables.xlsx (one sheet per table).
+
+    Examples
+    --------
+      hipform export squat_hipform/ --format trc
+
+      hipform export squat_hipform/ -f xlsx -o shared_with_coach/
+    """
+    from hipform.export import export_folder
+
+    for path in export_folder(folder, format.value, out):
+        console.print(f"written {path}", highlight=False)
+
+
 def silence_native_stderr() -> None:
     """Send what native libraries write to file descriptor 2 to /dev/null.
 
