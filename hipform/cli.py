@@ -91,6 +91,13 @@ class Side(StrEnum):
     right = "right"
 
 
+class Paper(StrEnum):
+    """PDF page size."""
+
+    a4 = "A4"
+    letter = "Letter"
+
+
 class ViewChoice(StrEnum):
     """Camera view."""
 
@@ -220,8 +227,22 @@ def analyze(
     ] = None,
     video: Annotated[
         bool,
-        typer.Option("--video", help="Also write annotated.mp4 (skeleton, live angle, rep count, faults)."),
+        typer.Option(
+            "--video", help="Also write annotated.mp4 (H.264: skeleton, live angle, rep count, faults) and embed it."
+        ),
     ] = False,
+    blur_faces: Annotated[
+        bool, typer.Option("--blur-faces", help="Blur the face in the stills, the video and the report.")
+    ] = False,
+    subject: Annotated[
+        str | None, typer.Option("--subject", help="Patient or subject ID, shown on every page.")
+    ] = None,
+    session_date: Annotated[
+        str | None, typer.Option("--session-date", help="Session date, YYYY-MM-DD (shown on every page).")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Clinician's note for this session.")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write report.pdf (needs Chromium or Chrome).")] = False,
+    paper: Annotated[Paper, typer.Option("--paper", help="Page size of report.pdf.")] = Paper.a4,
 ) -> None:
     """Analyse a recorded set: count reps (or steps), measure them, report faults.
 
@@ -246,9 +267,26 @@ def analyze(
     )
     if video and is_landmark_file(input):
         raise InputError("--video needs a video input (a landmark CSV has no frames to annotate)")
+    from hipform.render.html import PageExtras
+    from hipform.session import session_info
+
+    session = session_info(subject, session_date, note, config)
+    if pdf:
+        from hipform.errors import OutputError
+        from hipform.render.pdf import NO_BROWSER, find_browser
+
+        if find_browser() is None:  # before the pose work, not after it
+            raise OutputError(NO_BROWSER)
+    extras = PageExtras(blur_faces=blur_faces)
     with FrameProgress(f"pose ({model.value})") as progress:
-        report, _seq, out_dir = analyse_file(input, settings, out, progress, video=video)
+        report, _seq, out_dir = analyse_file(
+            input, settings, out, progress, video=video, session=session, extras=extras
+        )
     print_report(report.to_dict(), get_exercise(exercise), console)
+    if pdf:
+        from hipform.render.pdf import html_to_pdf
+
+        html_to_pdf(out_dir / "report.html", out_dir / "report.pdf", paper.value)
     console.print(f"report written to {out_dir}/", highlight=False)
 
 
@@ -334,21 +372,40 @@ def report(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="HTML file to write [default: summary.html in the folder].")
     ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Print the page to PDF (report.pdf for an analysis folder); needs Chromium.")
+    ] = False,
+    paper: Annotated[Paper, typer.Option("--paper", help="Page size of the PDF.")] = Paper.a4,
 ) -> None:
-    """Render a batch summary.csv into one HTML page across clips.
+    """Render a batch summary.csv into one HTML page across clips; --pdf prints a page to PDF.
 
     One row per clip, and plots of hip extension by side across clips when the
-    clips' reports hold it.
+    clips' reports hold it. For a folder of `hipform analyze` (it has report.html and
+    no summary.csv), --pdf writes its report.pdf.
 
-    Example: hipform report results/
+    Examples
+    --------
+      hipform report results/
+
+      hipform report squat_hipform/ --pdf --paper Letter
     """
     from hipform.landmark_io import write_text_atomic
     from hipform.render.batch_html import load_batch, render_batch_html
 
+    if pdf:
+        from hipform.render.pdf import html_to_pdf
+
+        if folder.is_dir() and (folder / "report.html").is_file() and not (folder / "summary.csv").is_file():
+            html_to_pdf(folder / "report.html", folder / "report.pdf", paper.value)
+            console.print(f"{folder / 'report.html'} -> {folder / 'report.pdf'}", highlight=False)
+            return
     batch = load_batch(folder)
     target = out or (batch.folder / "summary.html")
     write_text_atomic(target, render_batch_html(batch))
     console.print(f"{len(batch.rows)} clips -> {target}", highlight=False)
+    if pdf:
+        html_to_pdf(target, target.with_suffix(".pdf"), paper.value)
+        console.print(f"{target} -> {target.with_suffix('.pdf')}", highlight=False)
 
 
 @app.command()
