@@ -32,6 +32,8 @@ app = typer.Typer(
         "  hipform live -e single-leg-squat --model lite\n\n"
         "  hipform batch clips/ -e running --out results/ --jobs 2\n\n"
         "  hipform compare week1_hipform/ week6_hipform/\n\n"
+        "  hipform analyze squat.mp4 -e squat --subject P-017 --video --blur-faces --pdf\n\n"
+        "  hipform export squat_hipform/ --format trc\n\n"
         "  hipform pose clip.mp4 -o landmarks.csv --model lite\n\n"
         "  hipform exercises"
     ),
