@@ -34,6 +34,7 @@ app = typer.Typer(
         "  hipform compare week1_hipform/ week6_hipform/\n\n"
         "  hipform analyze squat.mp4 -e squat --subject P-017 --video --blur-faces --pdf\n\n"
         "  hipform export squat_hipform/ --format trc\n\n"
+        "  hipform history week1_hipform/ week3_hipform/ week6_hipform/\n\n"
         "  hipform pose clip.mp4 -o landmarks.csv --model lite\n\n"
         "  hipform exercises"
     ),
@@ -542,6 +543,42 @@ def batch(
         f"({result.scored} scored now, {result.skipped} up to date) -> {result.summary_path}",
         highlight=False,
     )
+
+
+@app.command()
+@one_line_errors
+def history(
+    folders: Annotated[list[Path], typer.Argument(help="Report folders of one subject's sessions (any order).")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="HTML page to write; the CSV goes beside it.")
+    ] = Path("history.html"),
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="TOML file; its [compare] table sets the smallest real change per metric."),
+    ] = None,
+) -> None:
+    """A subject's sessions over time: per measure, the value per session with its spread and a sentence.
+
+    Sessions are ordered by their session date (--session-date when analysing). Each
+    change is judged against the measure's smallest real change, as `hipform compare`
+    does. Writes history.html and history.csv (or -o PAGE.html and PAGE.csv).
+
+    Example: hipform history week1_hipform/ week3_hipform/ week6_hipform/ -o anna.html
+    """
+    from hipform.compare import load_compare_config
+    from hipform.history import build_history, history_csv, load_sessions
+    from hipform.landmark_io import write_text_atomic
+    from hipform.render.history_html import render_history_html
+
+    reports, names = load_sessions(folders)
+    h = build_history(reports, names, load_compare_config(config) if config else None)
+    write_text_atomic(out, render_history_html(h))
+    write_text_atomic(out.with_suffix(".csv"), history_csv(h))
+    from rich.markup import escape
+
+    for m in h.measures:
+        console.print(escape(m.sentence()), highlight=False)
+    console.print(f"{len(h.sessions)} sessions -> {out} and {out.with_suffix('.csv')}", highlight=False)
 
 
 class ExportFormat(StrEnum):
