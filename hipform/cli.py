@@ -407,7 +407,7 @@ def report(
     write_text_atomic(target, render_batch_html(batch))
     console.print(f"{len(batch.rows)} clips -> {target}", highlight=False)
     if pdf:
-        html_to_pdf(target, target.with_suffix(".pdf"), paper.value)
+        html_to_pdf(target, target.with_suffix(".pdf"), paper.value, landscape=True)
         console.print(f"{target} -> {target.with_suffix('.pdf')}", highlight=False)
 
 

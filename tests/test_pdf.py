@@ -118,3 +118,25 @@ def test_pdf_without_a_browser_is_a_one_line_error(tmp_path, monkeypatch):
     assert res.exit_code != 0
     assert "--pdf needs Chromium or Google Chrome" in res.output and "apt-get install chromium" in res.output
     assert "Traceback" not in res.output and not (tmp_path / "report.pdf").exists()
+
+
+@pytest.mark.slow
+def test_wide_batch_summary_prints_whole_in_landscape(tmp_path):
+    """The batch table used to print cut off at the page edge: every column must reach the PDF."""
+    need_tools()
+    import csv
+
+    cols = ["clip", "status", "error", "view"] + [f"peak_hip_extension_measure_{i}_left_deg" for i in range(14)]
+    with (tmp_path / "summary.csv").open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(cols)
+        for k in range(3):
+            w.writerow([f"day{k}/run.mp4", "ok", "", "side-left"] + [f"{10 + i + k}.5" for i in range(14)])
+    res = CliRunner().invoke(app, ["report", str(tmp_path), "--pdf"])
+    assert res.exit_code == 0, res.output
+    pdf = tmp_path / "summary.pdf"
+    w_pt, h_pt = page_size_pt(pdf)
+    assert w_pt > h_pt  # landscape
+    first = page_text(pdf, 1)
+    for k in range(3):  # the last column's value of every clip is on the page, not cut off
+        assert f"{10 + 13 + k}.5" in first

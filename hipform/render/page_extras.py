@@ -43,6 +43,15 @@ tr,figure,img{break-inside:avoid}.wide{overflow:visible}
 """Screen styles of the session block and player, and the print layout (A4 and Letter)."""
 
 
+BATCH_PRINT_CSS = """
+@page{margin:10mm;@bottom-right{content:"page " counter(page) " of " counter(pages);font:8pt sans-serif;color:#555}}
+@media print{body{background:#fff;font-size:8pt}main{max-width:none;padding:0}.wide{overflow:visible}
+table{font-size:.85em;width:100%}th,td{padding:2px 3px;overflow-wrap:anywhere}tr,figure{break-inside:avoid}
+figure img{max-width:100%;max-height:90mm;width:auto}footer{display:none}}
+"""
+"""Print layout of the batch summary (``hipform report RESULTS/``): the wide table wraps instead of being cut."""
+
+
 def esc(v: Any) -> str:
     """HTML-escape any value as text."""
     return html.escape(str(v), quote=True)

@@ -41,11 +41,11 @@ def find_browser() -> str | None:
 PAPERS = ("A4", "Letter")
 
 
-def html_to_pdf(html_path: str | Path, pdf_path: str | Path, paper: str = "A4") -> Path:
+def html_to_pdf(html_path: str | Path, pdf_path: str | Path, paper: str = "A4", *, landscape: bool = False) -> Path:
     """Print an HTML file to PDF with headless Chromium (temporary file, then rename).
 
     The page's own ``@page`` rules set the margins, page numbers and header; ``paper``
-    (``"A4"`` or ``"Letter"``) sets the page size. Chromium's default header and footer
+    (``"A4"`` or ``"Letter"``) sets the page size, ``landscape`` its orientation. Chromium's default header and footer
     (date, file name) are turned off.
 
     Raises
@@ -61,7 +61,8 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, paper: str = "A4") 
     if paper not in PAPERS:
         raise OutputError(f"paper must be one of {', '.join(PAPERS)}, got {paper!r}")
     page = Path(html_path).read_text(encoding="utf-8")
-    page = page.replace("</head>", f"<style>@page{{size:{paper}}}</style></head>", 1)
+    size = f"{paper} landscape" if landscape else paper
+    page = page.replace("</head>", f"<style>@page{{size:{size}}}</style></head>", 1)
     with tempfile.TemporaryDirectory(prefix="hipform-pdf-") as work, atomic_path(pdf_path, suffix=".pdf") as tmp:
         src = Path(work) / Path(html_path).name
         src.write_text(page, encoding="utf-8")
