@@ -32,6 +32,9 @@ app = typer.Typer(
         "  hipform live -e single-leg-squat --model lite\n\n"
         "  hipform batch clips/ -e running --out results/ --jobs 2\n\n"
         "  hipform compare week1_hipform/ week6_hipform/\n\n"
+        "  hipform analyze squat.mp4 -e squat --subject P-017 --video --blur-faces --pdf\n\n"
+        "  hipform export squat_hipform/ --format trc\n\n"
+        "  hipform history week1_hipform/ week3_hipform/ week6_hipform/\n\n"
         "  hipform pose clip.mp4 -o landmarks.csv --model lite\n\n"
         "  hipform exercises"
     ),
@@ -89,6 +92,13 @@ class Side(StrEnum):
     auto = "auto"
     left = "left"
     right = "right"
+
+
+class Paper(StrEnum):
+    """PDF page size."""
+
+    a4 = "A4"
+    letter = "Letter"
 
 
 class ViewChoice(StrEnum):
@@ -220,8 +230,22 @@ def analyze(
     ] = None,
     video: Annotated[
         bool,
-        typer.Option("--video", help="Also write annotated.mp4 (skeleton, live angle, rep count, faults)."),
+        typer.Option(
+            "--video", help="Also write annotated.mp4 (H.264: skeleton, live angle, rep count, faults) and embed it."
+        ),
     ] = False,
+    blur_faces: Annotated[
+        bool, typer.Option("--blur-faces", help="Blur the face in the stills, the video and the report.")
+    ] = False,
+    subject: Annotated[
+        str | None, typer.Option("--subject", help="Patient or subject ID, shown on every page.")
+    ] = None,
+    session_date: Annotated[
+        str | None, typer.Option("--session-date", help="Session date, YYYY-MM-DD (shown on every page).")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Clinician's note for this session.")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write report.pdf (needs Chromium or Chrome).")] = False,
+    paper: Annotated[Paper, typer.Option("--paper", help="Page size of report.pdf.")] = Paper.a4,
 ) -> None:
     """Analyse a recorded set: count reps (or steps), measure them, report faults.
 
@@ -246,9 +270,26 @@ def analyze(
     )
     if video and is_landmark_file(input):
         raise InputError("--video needs a video input (a landmark CSV has no frames to annotate)")
+    from hipform.render.html import PageExtras
+    from hipform.session import session_info
+
+    session = session_info(subject, session_date, note, config)
+    if pdf:
+        from hipform.errors import OutputError
+        from hipform.render.pdf import NO_BROWSER, find_browser
+
+        if find_browser() is None:  # before the pose work, not after it
+            raise OutputError(NO_BROWSER)
+    extras = PageExtras(blur_faces=blur_faces)
     with FrameProgress(f"pose ({model.value})") as progress:
-        report, _seq, out_dir = analyse_file(input, settings, out, progress, video=video)
+        report, _seq, out_dir = analyse_file(
+            input, settings, out, progress, video=video, session=session, extras=extras
+        )
     print_report(report.to_dict(), get_exercise(exercise), console)
+    if pdf:
+        from hipform.render.pdf import html_to_pdf
+
+        html_to_pdf(out_dir / "report.html", out_dir / "report.pdf", paper.value)
     console.print(f"report written to {out_dir}/", highlight=False)
 
 
@@ -335,21 +376,40 @@ def report(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="HTML file to write [default: summary.html in the folder].")
     ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Print the page to PDF (report.pdf for an analysis folder); needs Chromium.")
+    ] = False,
+    paper: Annotated[Paper, typer.Option("--paper", help="Page size of the PDF.")] = Paper.a4,
 ) -> None:
-    """Render a batch summary.csv into one HTML page across clips.
+    """Render a batch summary.csv into one HTML page across clips; --pdf prints a page to PDF.
 
     One row per clip, and plots of hip extension by side across clips when the
-    clips' reports hold it.
+    clips' reports hold it. For a folder of `hipform analyze` (it has report.html and
+    no summary.csv), --pdf writes its report.pdf.
 
-    Example: hipform report results/
+    Examples
+    --------
+      hipform report results/
+
+      hipform report squat_hipform/ --pdf --paper Letter
     """
     from hipform.landmark_io import write_text_atomic
     from hipform.render.batch_html import load_batch, render_batch_html
 
+    if pdf:
+        from hipform.render.pdf import html_to_pdf
+
+        if folder.is_dir() and (folder / "report.html").is_file() and not (folder / "summary.csv").is_file():
+            html_to_pdf(folder / "report.html", folder / "report.pdf", paper.value)
+            console.print(f"{folder / 'report.html'} -> {folder / 'report.pdf'}", highlight=False)
+            return
     batch = load_batch(folder)
     target = out or (batch.folder / "summary.html")
     write_text_atomic(target, render_batch_html(batch))
     console.print(f"{len(batch.rows)} clips -> {target}", highlight=False)
+    if pdf:
+        html_to_pdf(target, target.with_suffix(".pdf"), paper.value, landscape=True)
+        console.print(f"{target} -> {target.with_suffix('.pdf')}", highlight=False)
 
 
 @app.command()
@@ -484,6 +544,80 @@ def batch(
         f"({result.scored} scored now, {result.skipped} up to date) -> {result.summary_path}",
         highlight=False,
     )
+
+
+@app.command()
+@one_line_errors
+def history(
+    folders: Annotated[list[Path], typer.Argument(help="Report folders of one subject's sessions (any order).")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="HTML page to write; the CSV goes beside it.")
+    ] = Path("history.html"),
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="TOML file; its [compare] table sets the smallest real change per metric."),
+    ] = None,
+) -> None:
+    """A subject's sessions over time: per measure, the value per session with its spread and a sentence.
+
+    Sessions are ordered by their session date (--session-date when analysing). Each
+    change is judged against the measure's smallest real change, as `hipform compare`
+    does. Writes history.html and history.csv (or -o PAGE.html and PAGE.csv).
+
+    Example: hipform history week1_hipform/ week3_hipform/ week6_hipform/ -o anna.html
+    """
+    from hipform.compare import load_compare_config
+    from hipform.history import build_history, history_csv, load_sessions
+    from hipform.landmark_io import write_text_atomic
+    from hipform.render.history_html import render_history_html
+
+    reports, names = load_sessions(folders)
+    h = build_history(reports, names, load_compare_config(config) if config else None)
+    write_text_atomic(out, render_history_html(h))
+    write_text_atomic(out.with_suffix(".csv"), history_csv(h))
+    from rich.markup import escape
+
+    for m in h.measures:
+        console.print(escape(m.sentence()), highlight=False)
+    console.print(f"{len(h.sessions)} sessions -> {out} and {out.with_suffix('.csv')}", highlight=False)
+
+
+class ExportFormat(StrEnum):
+    """Export format."""
+
+    trc = "trc"
+    mot = "mot"
+    xlsx = "xlsx"
+
+
+@app.command()
+@one_line_errors
+def export(
+    folder: Annotated[Path, typer.Argument(help="A report folder written by `hipform analyze`.")],
+    format: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="trc: landmark trajectories; mot: per-frame angles; xlsx: the tables."),
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder to write into [default: the report folder].")
+    ] = None,
+) -> None:
+    """Export a report folder for OpenSim, Sports2D or a spreadsheet (see docs/outputs.md).
+
+    trc writes landmarks_px.trc (pixels) and landmarks_m.trc (metres, when the pose model
+    gave world landmarks); mot writes angles.mot (degrees per frame); xlsx writes
+    tables.xlsx (one sheet per table).
+
+    Examples
+    --------
+      hipform export squat_hipform/ --format trc
+
+      hipform export squat_hipform/ -f xlsx -o shared_with_coach/
+    """
+    from hipform.export import export_folder
+
+    for path in export_folder(folder, format.value, out):
+        console.print(f"written {path}", highlight=False)
 
 
 def silence_native_stderr() -> None:

@@ -114,6 +114,8 @@ def load_toml(path: str | Path) -> dict[str, dict[str, float]]:
         raise ConfigError(f"{p}: not valid TOML ({e})") from None
     out: dict[str, dict[str, float]] = {}
     for table, values in data.items():
+        if table == "session":  # patient and session facts: read by hipform.session
+            continue
         if not isinstance(values, dict):
             raise ConfigError(f"{p}: top-level key {table!r} must be a table like [{table}]")
         for key, v in values.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -237,11 +238,15 @@ def analyse_file(
     progress: ProgressCallback | None = None,
     *,
     video: bool = False,
+    session: dict[str, str] | None = None,
+    extras: Any = None,
 ) -> tuple[Report, PoseSequence, Path]:
     """Analyse a video or landmark CSV and write the report folder.
 
     The folder gets ``report.json``, the CSVs, ``report.html`` and, with ``video=True``
-    and a video input, ``annotated.mp4``.
+    and a video input, ``annotated.mp4``. ``session`` (subject, date, note) goes into
+    ``report.json`` and the page header; ``extras`` is a
+    :class:`hipform.render.html.PageExtras` (face blurring, print page size).
 
     Returns
     -------
@@ -257,10 +262,13 @@ def analyse_file(
         seq = load_sequence(input_path, settings.model, progress)
         analysis = analyse_prepared(seq, settings)
         report = analysis.report
+        report.session = dict(session or {})
         write_report_folder(report, seq, out, get_exercise(settings.exercise))
         from hipform.render.html import write_outputs
 
-        write_outputs(analysis, out, None if is_landmark_file(input_path) else Path(input_path), annotated=video)
+        write_outputs(
+            analysis, out, None if is_landmark_file(input_path) else Path(input_path), annotated=video, extras=extras
+        )
     except BaseException:
         if created and out.is_dir() and not any(out.iterdir()):
             out.rmdir()

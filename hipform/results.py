@@ -239,6 +239,8 @@ class Report:
     thresholds: dict[str, float] = field(default_factory=dict)
     data_quality: dict[str, Any] = field(default_factory=dict)
     hipform_version: str = ""
+    session: dict[str, str] = field(default_factory=dict)
+    """Subject, session date and clinician's note (``hipform.session``); {} when none was given."""
 
     def fault_counts(self) -> dict[str, int]:
         """Number of reps/steps with each fault code."""
@@ -285,6 +287,7 @@ class Report:
             "reps": [r.to_dict() for r in o.reps],
             "steps": [s.to_dict() for s in o.steps],
             "summary": _clean_tree(self.summary()),
+            **({"session": dict(self.session)} if self.session else {}),
         }
 
 

@@ -215,7 +215,9 @@ def render_batch_html(batch: Batch) -> str:
             f'<figure class="batch-plot"><img src="{data_uri(png, "image/png")}" alt="{esc(metric)}">'
             f"<figcaption>{esc(metric)}: mean over each clip's scorable steps, left and right</figcaption></figure>"
         )
-    return page("hipform batch summary", "\n".join(parts))
+    from hipform.render.page_extras import BATCH_PRINT_CSS
+
+    return page("hipform batch summary", "\n".join(parts), BATCH_PRINT_CSS)
 
 
 def _relative(target: Path, base: Path) -> str:

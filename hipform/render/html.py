@@ -62,12 +62,12 @@ def data_uri(payload: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
 
 
-def page(title: str, body: str) -> str:
-    """A complete, self-contained HTML document."""
+def page(title: str, body: str, extra_css: str = "") -> str:
+    """A complete, self-contained HTML document (``extra_css`` is added after the page's styles)."""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{CSS}</style></head>\n<body><main>\n{body}\n"
+        f"<title>{esc(title)}</title><style>{CSS}{extra_css}</style></head>\n<body><main>\n{body}\n"
         "<footer>Made by hipform. Measurements from video landmarks are estimates; "
         "they support, not replace, a clinician's judgement.</footer>\n</main></body></html>\n"
     )
@@ -100,6 +100,25 @@ class ReportImages:
     side_plots: list[tuple[str, bytes]] = field(default_factory=list)
     stills: list[tuple[str, bytes]] = field(default_factory=list)
     stills_note: str = ""
+
+
+@dataclass(frozen=True)
+class PageExtras:
+    """What a clinician adds to the page beyond the analysis.
+
+    Attributes
+    ----------
+    video_mp4 : bytes or None
+        The annotated H.264 video to embed with its player (``--video``).
+    blur_faces : bool
+        Blur the face in the stills (``--blur-faces``).
+    paper : {"A4", "Letter"} or None
+        Page size forced in print (for ``--pdf``); None leaves it to the browser.
+    """
+
+    video_mp4: bytes | None = None
+    blur_faces: bool = False
+    paper: str | None = None
 
 
 # sections ----------------------------------------------------------------------------
@@ -290,7 +309,16 @@ def thresholds_section(report: Mapping[str, Any]) -> str:
     th = report.get("thresholds") or {}
     if not th:
         return ""
-    rows = "".join(f"<tr><th>{esc(k)}</th><td class=num>{esc(fmt_value(v))}</td></tr>" for k, v in th.items())
+    from hipform.session import clinician_thresholds
+
+    mine = clinician_thresholds(report)
+    rows = "".join(
+        f'<tr class="clinician"><th>{esc(k)}</th><td class=num>{esc(fmt_value(v))}</td>'
+        f"<td>clinician's (default {mine[k][1]:g})</td></tr>"
+        if k in mine
+        else f"<tr><th>{esc(k)}</th><td class=num>{esc(fmt_value(v))}</td><td>default</td></tr>"
+        for k, v in th.items()
+    )
     return f'<h2>Thresholds used</h2><table class="thresholds">{rows}</table>'
 
 
@@ -323,7 +351,12 @@ def pictures_sections(images: ReportImages) -> str:
     return "".join(out)
 
 
-def render_report_html(report: Mapping[str, Any], exercise: Exercise, images: ReportImages | None = None) -> str:
+def render_report_html(
+    report: Mapping[str, Any],
+    exercise: Exercise,
+    images: ReportImages | None = None,
+    extras: PageExtras | None = None,
+) -> str:
     """The whole ``report.html`` from a report dict and its pictures.
 
     Parameters
@@ -332,26 +365,38 @@ def render_report_html(report: Mapping[str, Any], exercise: Exercise, images: Re
         ``report.json`` content.
     exercise : Exercise
     images : ReportImages, optional
+    extras : PageExtras, optional
+        Session header, embedded video and print page size
+        (:mod:`hipform.render.page_extras`).
 
     Returns
     -------
     str
         A self-contained HTML document.
     """
+    from hipform.render import page_extras as px
+    from hipform.session import clinician_thresholds
+
     images = images or ReportImages(key_note=NO_SERIES)
-    body = [
-        f"<h1>{esc(exercise.title)}: form report</h1>",
-        f'<p class="note">{esc(report.get("source") or "")}</p>',
-        summary_section(report, exercise),
-        facts_section(report, exercise),
-        headline_section(report, exercise),
-        items_section(report, exercise),
-        side_means_section(report, exercise),
-        pictures_sections(images),
-        judged_section(report, exercise),
-        thresholds_section(report),
+    extras = extras or PageExtras()
+    session = report.get("session") or {}
+    parts = [
+        ("title", f"<h1>{esc(exercise.title)}: form report</h1>"
+                  f'<p class="note">{esc(report.get("source") or "")}</p>'),
+        ("session", px.session_header(session, clinician_thresholds(report))),
+        ("summary", summary_section(report, exercise)),
+        ("facts", facts_section(report, exercise)),
+        ("headline", headline_section(report, exercise)),
+        ("items", items_section(report, exercise)),
+        ("video", px.video_section(extras.video_mp4, report) if extras.video_mp4 else ""),
+        ("sides", side_means_section(report, exercise)),
+        ("pictures", pictures_sections(images)),
+        ("judged", judged_section(report, exercise)),
+        ("thresholds", thresholds_section(report)),
     ]
-    return page(f"{exercise.title} — hipform report", "\n".join(b for b in body if b))
+    body = "\n".join(f'<section class="part-{name}">{b}</section>' for name, b in parts if b)
+    css = px.PRINT_CSS + px.print_css(report, session, extras.paper)
+    return page(f"{exercise.title} — hipform report", body, css)
 
 
 # building the pictures -----------------------------------------------------------------
@@ -387,6 +432,7 @@ def build_images(
     seq: PoseSequence,
     key: KeySeries | None,
     video: Path | None,
+    blur_faces: bool = False,
 ) -> ReportImages:
     """Plots and stills of one report.
 
@@ -401,6 +447,8 @@ def build_images(
         From the exercise's ``key_series`` hook.
     video : Path or None
         Source video for the stills; None draws them on a blank canvas.
+    blur_faces : bool
+        Blur the face in the stills.
     """
     from hipform.render import plots
 
@@ -424,12 +472,12 @@ def build_images(
             fig = plots.steps_by_side_figure(report["steps"], c, labels.get(c, c), spec.unit)
             if fig is not None:
                 images.side_plots.append((f"{labels.get(c, c)} per step, left vs right", plots.figure_png(fig)))
-    images.stills, images.stills_note = build_stills(report, exercise, seq, video)
+    images.stills, images.stills_note = build_stills(report, exercise, seq, video, blur_faces)
     return images
 
 
 def build_stills(
-    report: Mapping[str, Any], exercise: Exercise, seq: PoseSequence, video: Path | None
+    report: Mapping[str, Any], exercise: Exercise, seq: PoseSequence, video: Path | None, blur_faces: bool = False
 ) -> tuple[list[tuple[str, bytes]], str]:
     """JPEG stills with skeleton and metric lines, and a note on their source."""
     from hipform.render import stills
@@ -439,6 +487,10 @@ def build_stills(
         return [], ""
     frames = [stills.frame_for_time(seq, t) for _, _, t in wanted]
     decoded = stills.read_frames(video, frames) if video is not None else {}
+    if blur_faces:
+        from hipform.render.privacy import blur_face
+
+        decoded = {f: blur_face(img, seq, f) for f, img in decoded.items()}
     moment = "Each step at toe-off" if report["steps"] else "Each rep at its deepest point"
     note = (
         f"{moment}: the skeleton found by the pose model, and the lines between the landmarks each measure "
@@ -458,7 +510,9 @@ def build_stills(
     return out, note
 
 
-def build_report_html(analysis: Analysis, video: Path | None = None, key: KeySeries | None = None) -> str:
+def build_report_html(
+    analysis: Analysis, video: Path | None = None, key: KeySeries | None = None, extras: PageExtras | None = None
+) -> str:
     """``report.html`` for an analysis (the exercise's key series is computed when not given)."""
     from hipform.exercises import get_exercise
 
@@ -466,12 +520,18 @@ def build_report_html(analysis: Analysis, video: Path | None = None, key: KeySer
     report = analysis.report.to_dict()
     if key is None:
         key = key_series_of(analysis)
-    images = build_images(report, ex, analysis.prepared.smoothed, key, video)
-    return render_report_html(report, ex, images)
+    extras = extras or PageExtras()
+    images = build_images(report, ex, analysis.prepared.smoothed, key, video, extras.blur_faces)
+    return render_report_html(report, ex, images, extras)
 
 
 def write_outputs(
-    analysis: Analysis, out_dir: str | Path, video: Path | None = None, *, annotated: bool = False
+    analysis: Analysis,
+    out_dir: str | Path,
+    video: Path | None = None,
+    *,
+    annotated: bool = False,
+    extras: PageExtras | None = None,
 ) -> list[Path]:
     """Write ``report.html`` (always) and ``annotated.mp4`` (when asked and the input is a video).
 
@@ -483,25 +543,35 @@ def write_outputs(
     video : Path or None
         Source video; None for a landmark-file input.
     annotated : bool
-        Also write the annotated video.
+        Also write the annotated video, and embed it in the page.
+    extras : PageExtras, optional
+        Face blurring and print page size (the video is filled in here).
 
     Returns
     -------
     list of Path
         Files written.
     """
+    import dataclasses
+
     from hipform.landmark_io import write_text_atomic
 
     out = Path(out_dir)
+    extras = extras or PageExtras()
     key = key_series_of(analysis)
-    write_text_atomic(out / REPORT_HTML, build_report_html(analysis, video, key))
-    written = [out / REPORT_HTML]
+    written = []
     if annotated:
         from hipform.errors import InputError
         from hipform.render.video import write_annotated_video
 
         if video is None:
             raise InputError("--video needs a video input (a landmark CSV has no frames to annotate)")
-        write_annotated_video(video, analysis.prepared.smoothed, analysis.report.to_dict(), key, out / ANNOTATED_MP4)
+        write_annotated_video(
+            video, analysis.prepared.smoothed, analysis.report.to_dict(), key, out / ANNOTATED_MP4,
+            blur_faces=extras.blur_faces,
+        )
         written.append(out / ANNOTATED_MP4)
+        extras = dataclasses.replace(extras, video_mp4=(out / ANNOTATED_MP4).read_bytes())
+    write_text_atomic(out / REPORT_HTML, build_report_html(analysis, video, key, extras))
+    written.insert(0, out / REPORT_HTML)
     return written

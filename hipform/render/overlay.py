@@ -404,3 +404,24 @@ def draw_status(
         thickness=max(int(round(2 * k)), 1), anchor="top-right",
     )
     return img
+
+
+NOT_JUDGED_STYLE = OverlayStyle(left_bgr=(150, 150, 150), right_bgr=(150, 150, 150), centre_bgr=(150, 150, 150),
+                                joint_bgr=(190, 190, 190))
+"""Skeleton colours during a rep or step that was not judged (unscorable): all grey."""
+
+
+def draw_side_legend(img: np.ndarray, style: OverlayStyle = DEFAULT_STYLE) -> np.ndarray:
+    """Draw the left/right colour legend in the top-right corner, in place.
+
+    The words are written in the bone colours of each side (the person's left and right,
+    not the image's), so a reader can tell the legs apart in any view.
+    """
+    k = size_factor(img)
+    m = int(12 * k)
+    scale = 0.8 * style.text_scale * k
+    thick = max(int(round(2 * k)), 1)
+    y = m
+    for word, colour in (("left", style.left_bgr), ("right", style.right_bgr)):
+        y = _text_box(img, [word], (img.shape[1] - m, y), scale, colour, thickness=thick, anchor="top-right")[3]
+    return img
