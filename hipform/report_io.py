@@ -87,8 +87,10 @@ def read_report(path: str | Path) -> dict[str, Any]:
         raise InputError(f"report not found: {p}")
     try:
         d = json.loads(p.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InputError(f"{p}: not a valid report.json ({e})") from None
-    if not isinstance(d, dict) or not str(d.get("schema", "")).startswith("hipform.report/"):
-        raise InputError(f"{p}: not a hipform report (no 'schema': 'hipform.report/1')")
-    return d
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
+        raise InputError(f"{p}: not a valid report.json ({e.__class__.__name__}: {e})") from None
+    except OSError as e:
+        raise InputError(f"{p}: cannot read ({e.strerror or e})") from None
+    from hipform.report_schema import validate_report
+
+    return validate_report(d, str(p))
