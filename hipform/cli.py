@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -65,13 +66,14 @@ def one_line_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        previous = interrupt_on_sigterm()
         try:
             return func(*args, **kwargs)
         except HipformError as e:
             print_error(str(e))
             raise typer.Exit(e.exit_code) from None
         except KeyboardInterrupt:
-            err_console.print("interrupted")
+            err_console.print("interrupted (nothing half-written is left; finished outputs are kept)")
             raise typer.Exit(130) from None
         except typer.Exit:
             raise
@@ -85,6 +87,9 @@ def one_line_errors(func: F) -> F:
                 raise
             print_error(f"{e.__class__.__name__}: {e} (set HIPFORM_DEBUG=1 for details)", label="internal error")
             raise typer.Exit(70) from None
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     return wrapper  # type: ignore[return-value]
 
@@ -502,12 +507,35 @@ def batch(
     finally:
         if isinstance(executor, DaskExecutor):
             executor.close()
+    if result.not_regular:
+        shown = ", ".join(result.not_regular[:5]) + (" ..." if len(result.not_regular) > 5 else "")
+        err_console.print(
+            f"skipped {len(result.not_regular)} entries that are not regular files (FIFO, socket, device, "
+            f"broken link): {escape(shown)}",
+            highlight=False,
+            soft_wrap=True,
+        )
     ok = len(result.rows) - result.failed
     console.print(
         f"{len(result.rows)} clips: {ok} ok, {result.failed} failed "
         f"({result.scored} scored now, {result.skipped} up to date) -> {result.summary_path}",
         highlight=False, markup=False,
     )
+
+
+def interrupt_on_sigterm() -> Any:
+    """Make SIGTERM stop the command like Ctrl-C (temporary files removed, exit 130).
+
+    Returns the previous handler, or None when not in the main thread (nothing changed).
+    """
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:
+        return None
 
 
 def silence_native_stderr() -> None:
