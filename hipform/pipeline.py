@@ -256,10 +256,12 @@ def analyse_file(
         seq = load_sequence(input_path, settings.model, progress)
         analysis = analyse_prepared(seq, settings)
         report = analysis.report
-        write_report_folder(report, seq, out, get_exercise(settings.exercise))
         from hipform.render.html import write_outputs
+        from hipform.report_io import staged_folder
 
-        write_outputs(analysis, out, None if is_landmark_file(input_path) else Path(input_path), annotated=video)
+        with staged_folder(out) as stage:  # the folder changes as a whole: all of this run or none
+            write_report_folder(report, seq, stage, get_exercise(settings.exercise))
+            write_outputs(analysis, stage, None if is_landmark_file(input_path) else Path(input_path), annotated=video)
     except BaseException:
         if created and out.is_dir() and not any(out.iterdir()):
             out.rmdir()
