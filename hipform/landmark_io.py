@@ -23,8 +23,9 @@ from hipform.errors import InputError, OutputError, output_error
 from hipform.landmarks import LANDMARK_NAMES, N_LANDMARKS
 from hipform.sequence import PoseSequence
 
-MAX_IMAGE_SIDE = 16384
-"""Largest image width or height accepted, in pixels (a 16K frame; no camera exceeds it)."""
+MAX_IMAGE_SIDE = 8192
+"""Largest image width or height accepted, in pixels (an 8K frame is 7680 wide; the report draws
+on a canvas of the frame size, so a bigger one would only allocate memory)."""
 MAX_COORD_FACTOR = 10.0
 """Pixel coordinates must lie within this many image sizes of the image (MediaPipe's reach
 beyond the frame is a fraction of it); anything further is a corrupt value."""
