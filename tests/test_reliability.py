@@ -414,6 +414,19 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
+def _workers(pid: int) -> list[int]:
+    """Spawned worker processes of ``pid`` (not the resource tracker)."""
+    out = []
+    for k in _children(pid):
+        try:
+            cmd = Path(f"/proc/{k}/cmdline").read_text()
+        except OSError:
+            continue
+        if "spawn_main" in cmd and "resource_tracker" not in cmd:
+            out.append(k)
+    return out
+
+
 def _alive(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -434,7 +447,7 @@ def test_killed_worker_then_killed_batch(tmp_path):
     deadline = time.time() + 120
     workers: list[int] = []
     while time.time() < deadline and len(workers) < 2:
-        workers = [k for k in _children(proc.pid) if "resource_tracker" not in Path(f"/proc/{k}/cmdline").read_text()]
+        workers = _workers(proc.pid)
         time.sleep(0.2)
     assert len(workers) >= 2
     time.sleep(3.0)  # the workers are scoring their first clips
@@ -454,7 +467,7 @@ def test_killed_worker_then_killed_batch(tmp_path):
     deadline = time.time() + 120
     workers = []
     while time.time() < deadline and not workers:
-        workers = [k for k in _children(proc.pid) if "resource_tracker" not in Path(f"/proc/{k}/cmdline").read_text()]
+        workers = _workers(proc.pid)
         time.sleep(0.2)
     assert workers
     os.kill(proc.pid, signal.SIGKILL)
@@ -525,3 +538,20 @@ def test_batch_names_collisions_staleness_and_own_outputs(tmp_path, good_csv):
     b = load_batch(out)
     paths = dict(zip([r["clip"] for r in b.rows], b.report_paths, strict=True))
     assert paths["squat_v1.csv"] is None and paths["squat.v1.csv"] is not None
+
+
+@pytest.mark.parametrize("size", [(2, 2), (160, 120)], ids=["2x2 video", "noise video"])
+def test_live_source_without_a_person_exits_non_zero(tmp_path, size):
+    w, h = size
+    video = tmp_path / "v.mp4"
+    vw = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"mp4v"), 30, size)
+    rng = np.random.default_rng(0)
+    for _ in range(15):
+        vw.write(rng.integers(0, 255, (h, w, 3), dtype=np.uint8))
+    vw.release()
+    out = tmp_path / "o"
+    r = runner.invoke(app, ["live", "-e", "squat", "--source", str(video), "--headless", "--no-pace", "-o", str(out)])
+    assert r.exit_code == 2, r.output
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "no report written" in lines[0], r.stderr
+    assert not out.exists()
