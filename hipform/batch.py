@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -65,6 +66,8 @@ class ClipTask:
     settings : Settings
     key : str
         Cache key (content + settings + version).
+    out_name : str
+        ``out_dir`` relative to the batch output folder (the ``out_dir`` column).
     """
 
     path: str
@@ -72,6 +75,7 @@ class ClipTask:
     out_dir: str
     settings: Settings
     key: str
+    out_name: str = ""
 
 
 @dataclass
@@ -87,12 +91,15 @@ class BatchResult:
     skipped : int
         Clips whose results were up to date.
     summary_path : Path
+    not_regular : list of str
+        Entries of the input folder skipped unopened: FIFOs, sockets, devices, broken links.
     """
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     scored: int = 0
     skipped: int = 0
     summary_path: Path | None = None
+    not_regular: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -112,6 +119,12 @@ class ClipExecutor(Protocol):
 class LocalExecutor:
     """Clips in parallel worker processes on this machine (``jobs == 1``: in this process).
 
+    Each worker is a fresh (spawned) interpreter that scores one clip at a time. A worker
+    that dies (a segfault in a native library, the OOM killer, ``kill -9``) makes its clip
+    a failed row ("the worker crashed: signal 9") and is replaced, so the other clips are
+    still scored. Workers die with the batch: they ask the kernel for a signal when their
+    parent dies (Linux) and also watch the parent's pid.
+
     Parameters
     ----------
     jobs : int, optional
@@ -127,17 +140,147 @@ class LocalExecutor:
             for t in tasks:
                 yield t, fn(t)
             return
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        yield from _run_in_workers(fn, tasks, min(self.jobs, len(tasks)))
 
-        # spawn: fresh interpreters, no state forked from the parent (pose libraries dislike fork)
-        pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks)), mp_context=mp.get_context("spawn"))
+
+def crashed_result(task: ClipTask, exitcode: int | None) -> dict[str, Any]:
+    """The result of a clip whose worker process died (stored like any other failed clip)."""
+    import signal
+
+    if exitcode is not None and exitcode < 0:
         try:
-            futures = {pool.submit(fn, t): t for t in tasks}
-            for fut in as_completed(futures):
-                yield futures[fut], fut.result()
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            how = f"signal {-exitcode} ({signal.Signals(-exitcode).name})"
+        except ValueError:
+            how = f"signal {-exitcode}"
+    else:
+        how = f"exit code {exitcode}"
+    row = failed_row(task.clip, f"the worker crashed: {how}")
+    _clear_clip_outputs(Path(task.out_dir))
+    result = {"schema": RESULT_SCHEMA, "key": task.key, "clip": task.clip, "row": row}
+    with contextlib.suppress(OSError, HipformError):
+        write_text_atomic(Path(task.out_dir) / RESULT_JSON, json.dumps(result, indent=2, sort_keys=True) + "\n")
+    return result
+
+
+def _run_in_workers(
+    fn: Callable[[ClipTask], dict], tasks: list[ClipTask], n_workers: int
+) -> Iterator[tuple[ClipTask, dict]]:
+    import multiprocessing as mp
+    from multiprocessing.connection import wait
+
+    # spawn: fresh interpreters, no state forked from the parent (pose libraries dislike fork)
+    ctx = mp.get_context("spawn")
+    queue = list(reversed(tasks))
+    workers: dict[Any, tuple[Any, Any]] = {}  # connection -> (process, task running or None)
+
+    def start() -> None:
+        parent_conn, child_conn = ctx.Pipe()
+        proc = ctx.Process(target=worker_main, args=(child_conn, fn, os.getpid()), daemon=True)
+        proc.start()
+        child_conn.close()
+        workers[parent_conn] = (proc, None)
+
+    def feed(conn: Any) -> None:
+        proc, _ = workers[conn]
+        if queue:
+            task = queue.pop()
+            conn.send(task)
+            workers[conn] = (proc, task)
+        else:
+            conn.send(None)
+            workers.pop(conn)
+            proc.join(timeout=5)
+            conn.close()
+
+    try:
+        for _ in range(n_workers):
+            start()
+        for conn in list(workers):
+            feed(conn)
+        while workers:
+            for conn in wait(list(workers)):
+                proc, task = workers[conn]
+                try:
+                    result = conn.recv()
+                except (EOFError, OSError):
+                    result = None
+                if result is None:  # the worker died
+                    proc.join(timeout=5)
+                    workers.pop(conn)
+                    conn.close()
+                    if task is not None:
+                        yield task, crashed_result(task, proc.exitcode)
+                    if queue:
+                        start()
+                        feed(next(reversed(workers)))
+                    continue
+                workers[conn] = (proc, None)
+                yield task, result
+                feed(conn)
+    finally:
+        _stop_workers(workers)
+
+
+def _stop_workers(workers: dict[Any, tuple[Any, Any]]) -> None:
+    """Terminate (then kill) every worker still running, and close the pipes."""
+    for proc, _ in workers.values():
+        if proc.is_alive():
+            proc.terminate()
+    for conn, (proc, _) in workers.items():
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(timeout=5)
+        conn.close()
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Make this process end when ``parent_pid`` ends (prctl on Linux, and a watchdog thread)."""
+    import signal
+    import sys
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent_pid:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(5.0)
+                os._exit(1)
+
+    threading.Thread(target=watch, name="hipform-parent-watch", daemon=True).start()
+
+
+def worker_main(conn: Any, fn: Callable[[ClipTask], dict], parent_pid: int) -> None:
+    """Loop of a worker process: receive a task, send its result, until told to stop (None)."""
+    import signal
+
+    def on_term(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)  # unwinds: temporary files are removed on the way out
+
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    die_with_parent(parent_pid)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        conn.send(fn(task))
 
 
 class DaskExecutor:
@@ -152,6 +295,7 @@ class DaskExecutor:
     """
 
     def __init__(self, address: str) -> None:
+        address = parse_scheduler_address(address)
         try:
             from dask.distributed import Client
         except ImportError:
@@ -183,18 +327,77 @@ class DaskExecutor:
         self.client.close()
 
 
+SCHEDULER_PROTOCOLS = ("tcp", "tls", "ucx", "inproc", "ws", "wss")
+
+
+def parse_scheduler_address(address: str) -> str:
+    """Check a Dask scheduler address (``tcp://host:port``, or ``host:port`` for tcp).
+
+    Raises
+    ------
+    ConfigError
+        One line saying what form is expected.
+    """
+    from urllib.parse import urlsplit
+
+    from hipform.errors import ConfigError
+
+    a = address.strip()
+    expected = "expected e.g. tcp://10.0.0.5:8786"
+    if not a or any(c.isspace() for c in a):
+        raise ConfigError(f"--scheduler {address!r} is not an address ({expected})")
+    full = a if "://" in a else f"tcp://{a}"
+    try:
+        parts = urlsplit(full)
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"--scheduler {address!r}: the port is not a number 1..65535 ({expected})") from None
+    if parts.scheme not in SCHEDULER_PROTOCOLS:
+        raise ConfigError(f"--scheduler {address!r}: unknown protocol {parts.scheme!r} ({expected})")
+    if parts.scheme != "inproc" and (not parts.hostname or port is None or parts.path not in ("", "/")):
+        raise ConfigError(f"--scheduler {address!r} needs a host and a port ({expected})")
+    return full
+
+
 # --------------------------------------------------------------------------- discovery
-def find_clips(folder: Path, out_dir: Path | None = None) -> list[Path]:
-    """Every regular, non-hidden file under ``folder`` (recursively), sorted; the output folder is left out."""
+BATCH_MARKER = ".hipform-batch"
+"""Hidden file marking a batch output folder: never scanned as input, even inside the input folder."""
+REPORT_FOLDER_MARKERS = ("report.json", RESULT_JSON, BATCH_MARKER)
+"""A folder holding one of these is hipform output (a batch, or an ``analyze`` folder), not input."""
+
+
+def find_clips(folder: Path, out_dir: Path | None = None, special: list[str] | None = None) -> list[Path]:
+    """Every regular, non-hidden file under ``folder`` (recursively), sorted.
+
+    Left out: the output folder, any folder hipform wrote (it holds ``report.json``,
+    ``batch_result.json`` or the batch marker) and hidden entries. Entries that are not
+    regular files (FIFOs, sockets, devices, broken links) are never opened; their paths
+    relative to ``folder`` are appended to ``special``.
+    """
+    import stat
+
     folder = folder.resolve()
     out = out_dir.resolve() if out_dir else None
     clips = []
     for root, dirs, files in os.walk(folder):
         r = Path(root)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (out is None or (r / d).resolve() != out))
+        dirs[:] = sorted(
+            d for d in dirs
+            if not d.startswith(".")
+            and (out is None or (r / d).resolve() != out)
+            and not any((r / d / m).exists() for m in REPORT_FOLDER_MARKERS)
+        )
         for f in sorted(files):
-            if not f.startswith("."):
+            if f.startswith("."):
+                continue
+            try:
+                regular = stat.S_ISREG(os.stat(r / f).st_mode)
+            except OSError:
+                regular = False
+            if regular:
                 clips.append(r / f)
+            elif special is not None:
+                special.append((r / f).relative_to(folder).as_posix())
     return sorted(clips, key=lambda p: p.relative_to(folder).as_posix())
 
 
@@ -202,6 +405,26 @@ def clip_out_dir(out: Path, clip: str) -> Path:
     """Output folder of a clip: its relative path with the dot of the suffix made ``_`` (``a/b.mp4`` -> ``a/b_mp4``)."""
     p = Path(clip)
     return out / p.parent / p.name.replace(".", "_")
+
+
+def clip_out_dirs(out: Path, clips: Iterable[str]) -> dict[str, Path]:
+    """Output folder of every clip, collision-free.
+
+    Clips whose :func:`clip_out_dir` would coincide (``squat.v1.mp4`` and
+    ``squat_v1.mp4``; also names differing only in case, for case-insensitive file
+    systems) each get ``-<8 hex digits of the SHA-1 of the clip path>`` appended.
+    """
+    clips = list(clips)
+    base = {c: clip_out_dir(out, c) for c in clips}
+    seen: dict[str, int] = {}
+    for d in base.values():
+        seen[str(d).casefold()] = seen.get(str(d).casefold(), 0) + 1
+    result = {}
+    for c, d in base.items():
+        if seen[str(d).casefold()] > 1:
+            d = d.with_name(f"{d.name}-{hashlib.sha1(c.encode()).hexdigest()[:8]}")
+        result[c] = d
+    return result
 
 
 def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
@@ -245,12 +468,28 @@ def score_clip(task: ClipTask) -> dict[str, Any]:
         row = failed_row(task.clip, str(e))
     except Exception as e:  # noqa: BLE001 - a batch must survive any one clip
         row = failed_row(task.clip, f"{e.__class__.__name__}: {e}")
-    result = {"schema": RESULT_SCHEMA, "key": task.key, "clip": task.clip, "row": row}
+    if "out_dir" not in row:  # the clip could not be analysed: an earlier report in its folder is stale
+        _clear_clip_outputs(out)
+    result = {"schema": RESULT_SCHEMA, "key": task.key, "clip": task.clip, "row": row, "outputs": {}}
+    with contextlib.suppress(OSError):
+        result["outputs"] = output_digests(out)
     try:
         write_text_atomic(out / RESULT_JSON, json.dumps(result, indent=2, sort_keys=True) + "\n")
     except (OSError, HipformError) as e:
         result["row"] = failed_row(task.clip, f"cannot write results: {e}")
     return result
+
+
+CLIP_OUTPUTS = (
+    "report.json", "report.html", "landmarks.csv", "reps.csv", "steps.csv", "annotated.mp4", "live.json", RESULT_JSON,
+)
+"""Files hipform writes into a clip's folder (removed when the clip now fails, so no stale report stays linked)."""
+
+
+def _clear_clip_outputs(out_dir: Path) -> None:
+    for name in CLIP_OUTPUTS:
+        with contextlib.suppress(OSError):
+            (out_dir / name).unlink()
 
 
 def failed_row(clip: str, error: str) -> dict[str, Any]:
@@ -268,8 +507,8 @@ def _analyse(task: ClipTask) -> dict[str, Any]:
     d = report.to_dict()
     if not d["reps"] and not d["steps"]:
         why = "; ".join(d["notes"]) or "no rep or step found"
-        return failed_row(task.clip, f"nothing to score: {why}")
-    return ok_row(task.clip, d)
+        return {**failed_row(task.clip, f"nothing to score: {why}"), "out_dir": task.out_name or task.out_dir}
+    return {**ok_row(task.clip, d), "out_dir": task.out_name or task.out_dir}
 
 
 def ok_row(clip: str, report: dict[str, Any]) -> dict[str, Any]:
@@ -300,12 +539,12 @@ def ok_row(clip: str, report: dict[str, Any]) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- summary
 def summary_columns(rows: list[dict[str, Any]], gait: bool) -> list[str]:
-    """Columns of ``summary.csv``: clip, status, error, view, figures, then one per fault code."""
+    """Columns of ``summary.csv``: clip, status, error, view, figures, one per fault code, then out_dir."""
     codes = set(GAIT_FAULTS) if gait else set()
     for r in rows:
         codes.update(r.get("faults", {}))
     figures = GAIT_COLUMNS if gait else REP_COLUMNS
-    return ["clip", "status", "error", "view", *figures, *(f"faults_{c}" for c in sorted(codes))]
+    return ["clip", "status", "error", "view", *figures, *(f"faults_{c}" for c in sorted(codes)), "out_dir"]
 
 
 def summary_csv_text(rows: list[dict[str, Any]], gait: bool) -> str:
@@ -349,8 +588,14 @@ def read_result(out_dir: Path) -> dict[str, Any] | None:
 
 
 # --------------------------------------------------------------------------- run
-def plan_batch(folder: str | Path, out: str | Path, settings: Settings) -> tuple[list[ClipTask], dict[str, dict]]:
+def plan_batch(
+    folder: str | Path, out: str | Path, settings: Settings, special: list[str] | None = None
+) -> tuple[list[ClipTask], dict[str, dict]]:
     """Clips to score and results already up to date.
+
+    A clip is up to date when its stored result has the same key (content, settings,
+    version) and every output file it lists is there with the recorded content. Entries
+    that are not regular files are appended to ``special`` and not planned.
 
     Returns
     -------
@@ -362,20 +607,46 @@ def plan_batch(folder: str | Path, out: str | Path, settings: Settings) -> tuple
     if not folder.is_dir():
         raise InputError(f"input folder not found: {folder}")
     todo, done = [], {}
-    for path in find_clips(folder, out):
-        clip = path.relative_to(folder.resolve()).as_posix()
-        odir = clip_out_dir(out, clip)
+    paths = find_clips(folder, out, special)
+    clips = [p.relative_to(folder.resolve()).as_posix() for p in paths]
+    out_dirs = clip_out_dirs(out, clips)
+    for path, clip in zip(paths, clips, strict=True):
+        odir = out_dirs[clip]
         try:
             key = cache_key(path, settings)
         except OSError as e:
-            todo.append(ClipTask(str(path), clip, str(odir), settings, f"unreadable:{e}"))
+            todo.append(ClipTask(str(path), clip, str(odir), settings, f"unreadable:{e}", _rel(odir, out)))
             continue
         prev = read_result(odir)
-        if prev is not None and prev.get("key") == key:
+        if prev is not None and prev.get("key") == key and prev.get("clip") == clip and outputs_match(odir, prev):
             done[clip] = prev
         else:
-            todo.append(ClipTask(str(path), clip, str(odir), settings, key))
+            todo.append(ClipTask(str(path), clip, str(odir), settings, key, _rel(odir, out)))
     return todo, done
+
+
+def _rel(path: Path, base: Path) -> str:
+    return path.relative_to(base).as_posix()
+
+
+def output_digests(out_dir: Path) -> dict[str, str]:
+    """SHA-256 of every hipform output file in a clip's folder (``batch_result.json`` aside)."""
+    return {
+        name: file_sha256(out_dir / name)
+        for name in CLIP_OUTPUTS
+        if name != RESULT_JSON and (out_dir / name).is_file()
+    }
+
+
+def outputs_match(out_dir: Path, result: dict[str, Any]) -> bool:
+    """True when the files a stored result lists are all there with the content it recorded."""
+    want = result.get("outputs")
+    if not isinstance(want, dict):
+        return False
+    try:
+        return all(file_sha256(out_dir / name) == digest for name, digest in want.items())
+    except OSError:
+        return False
 
 
 def run_batch(
@@ -412,12 +683,14 @@ def run_batch(
 
     out = Path(out)
     ensure_writable(out)
+    (out / BATCH_MARKER).touch()
     gait = get_exercise(settings.exercise).kind == "steps"
-    todo, done = plan_batch(folder, out, settings)
+    special: list[str] = []
+    todo, done = plan_batch(folder, out, settings, special)
     if on_start:
         on_start(len(todo) + len(done), len(done))
     rows = {clip: r["row"] for clip, r in done.items()}
-    result = BatchResult(skipped=len(done), summary_path=out / SUMMARY_CSV)
+    result = BatchResult(skipped=len(done), summary_path=out / SUMMARY_CSV, not_regular=special)
     for clip in sorted(done):
         if on_clip:
             on_clip(done[clip]["row"], True)

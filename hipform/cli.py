@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -45,35 +46,53 @@ app = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+MAX_CAMERA_INDEX = 63
+"""Largest camera index accepted (checked before OpenCV sees it: a negative one crashes some backends)."""
+
+
+def print_error(message: str, label: str = "error") -> None:
+    """Print ``label: message`` on stderr as one line, the message escaped (shown as typed)."""
+    from rich.markup import escape
+
+    one_line = " ".join(str(message).split())
+    err_console.print(f"[bold red]{label}:[/] {escape(one_line)}", highlight=False, soft_wrap=True)
 
 
 def one_line_errors(func: F) -> F:
     """Turn hipform errors (and anything unexpected) into one line on stderr and an exit code.
 
+    User text in a message (paths, exercise names, CSV cells) is escaped, so rich markup
+    in it is shown as typed. An ``OSError`` that escapes the library (disk full, a folder
+    where a file belongs, a name too long...) becomes an output error naming the path.
     Set ``HIPFORM_DEBUG=1`` to see the traceback of an unexpected error.
     """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        previous = interrupt_on_sigterm()
         try:
             return func(*args, **kwargs)
         except HipformError as e:
-            err_console.print(f"[bold red]error:[/] {e}", highlight=False, soft_wrap=True)
+            print_error(str(e))
             raise typer.Exit(e.exit_code) from None
         except KeyboardInterrupt:
-            err_console.print("interrupted")
+            err_console.print("interrupted (nothing half-written is left; finished outputs are kept)")
             raise typer.Exit(130) from None
         except typer.Exit:
             raise
+        except OSError as e:
+            from hipform.errors import OutputError, os_error_message
+
+            print_error(os_error_message(e))
+            raise typer.Exit(OutputError.exit_code) from None
         except Exception as e:  # noqa: BLE001 - last line of defence: no tracebacks for users
             if os.environ.get("HIPFORM_DEBUG"):
                 raise
-            err_console.print(
-                f"[bold red]internal error:[/] {e.__class__.__name__}: {e} (set HIPFORM_DEBUG=1 for details)",
-                highlight=False,
-                soft_wrap=True,
-            )
+            print_error(f"{e.__class__.__name__}: {e} (set HIPFORM_DEBUG=1 for details)", label="internal error")
             raise typer.Exit(70) from None
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     return wrapper  # type: ignore[return-value]
 
@@ -205,7 +224,7 @@ def pose(
     console.print(
         f"{len(seq)} frames, {seq.fps:.1f} fps, {seq.image_size[0]}x{seq.image_size[1]} px; "
         f"hips found in {100 * found:.0f}% of frames -> {output}",
-        highlight=False,
+        highlight=False, markup=False,
     )
 
 
@@ -222,7 +241,7 @@ def analyze(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Output folder [default: <input stem>_hipform/ next to the input]."),
+        typer.Option("--out", "-o", help="Output folder \\[default: <input stem>_hipform/ next to the input]."),
     ] = None,
     single_leg: Annotated[
         bool | None,
@@ -290,7 +309,7 @@ def analyze(
         from hipform.render.pdf import html_to_pdf
 
         html_to_pdf(out_dir / "report.html", out_dir / "report.pdf", paper.value)
-    console.print(f"report written to {out_dir}/", highlight=False)
+    console.print(f"report written to {out_dir}/", highlight=False, markup=False)
 
 
 @app.command()
@@ -338,10 +357,12 @@ def compare(
     new: Annotated[Path, typer.Argument(help="Later session: a report folder or its report.json.")],
     config: Annotated[
         Path | None,
-        typer.Option("--config", "-c", help="TOML file; its [compare] table sets the smallest real change per metric."),
+        typer.Option(
+            "--config", "-c", help="TOML file; its \\[compare] table sets the smallest real change per metric."
+        ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="HTML file to write [default: compare.html beside NEW].")
+        Path | None, typer.Option("--out", "-o", help="HTML file to write \\[default: compare.html beside NEW].")
     ] = None,
 ) -> None:
     """Progress between two sessions of the same exercise, per side and metric.
@@ -366,7 +387,7 @@ def compare(
     target = out or ((new if new.is_dir() else new.parent) / "compare.html")
     write_text_atomic(target, render_compare_html(comparison))
     print_comparison(comparison, console)
-    console.print(f"comparison written to {target}", highlight=False)
+    console.print(f"comparison written to {target}", highlight=False, markup=False)
 
 
 @app.command()
@@ -374,7 +395,7 @@ def compare(
 def report(
     folder: Annotated[Path, typer.Argument(help="Batch results folder holding summary.csv (or a summary.csv).")],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="HTML file to write [default: summary.html in the folder].")
+        Path | None, typer.Option("--out", "-o", help="HTML file to write \\[default: summary.html in the folder].")
     ] = None,
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Print the page to PDF (report.pdf for an analysis folder); needs Chromium.")
@@ -406,10 +427,10 @@ def report(
     batch = load_batch(folder)
     target = out or (batch.folder / "summary.html")
     write_text_atomic(target, render_batch_html(batch))
-    console.print(f"{len(batch.rows)} clips -> {target}", highlight=False)
+    console.print(f"{len(batch.rows)} clips -> {target}", highlight=False, markup=False)
     if pdf:
         html_to_pdf(target, target.with_suffix(".pdf"), paper.value, landscape=True)
-        console.print(f"{target} -> {target.with_suffix('.pdf')}", highlight=False)
+        console.print(f"{target} -> {target.with_suffix('.pdf')}", highlight=False, markup=False)
 
 
 @app.command()
@@ -460,9 +481,12 @@ def live(
 
       hipform live -e squat --source clip.mp4 --headless --out results/live1
     """
+    from hipform.errors import ConfigError
     from hipform.live import run_live
     from hipform.pipeline import Settings
 
+    if source is None and not 0 <= camera <= MAX_CAMERA_INDEX:
+        raise ConfigError(f"--camera {camera}: a camera index is 0..{MAX_CAMERA_INDEX} (0 = the first camera)")
     settings = Settings.from_cli(
         exercise, config=config, side=side.value, view=view.value, model=model.value, single_leg=single_leg
     )
@@ -476,11 +500,11 @@ def batch(
     exercise: Annotated[str, typer.Option("--exercise", "-e", help="Exercise name (see `hipform exercises`).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder: one folder per clip and summary.csv.")],
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Clips analysed in parallel [default: CPU cores].")
+        int | None, typer.Option("--jobs", "-j", help="Clips analysed in parallel \\[default: CPU cores].")
     ] = None,
     scheduler: Annotated[
         str | None,
-        typer.Option("--scheduler", help="Dask scheduler address: run on a cluster (needs hipform[dask])."),
+        typer.Option("--scheduler", help="Dask scheduler address: run on a cluster (needs hipform\\[dask])."),
     ] = None,
     side: Annotated[Side, typer.Option(help="Working (stance) side; auto detects it per rep.")] = Side.auto,
     view: Annotated[ViewChoice, typer.Option(help="Camera view; auto detects it per clip.")] = ViewChoice.auto,
@@ -503,11 +527,15 @@ def batch(
 
       hipform batch clips/ -e running -o results/ --scheduler tcp://10.0.0.5:8786
     """
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from hipform.batch import DaskExecutor, LocalExecutor, run_batch
+    from hipform.errors import ConfigError
     from hipform.pipeline import Settings
 
+    if jobs is not None and not 1 <= jobs <= 1024:
+        raise ConfigError(f"--jobs {jobs}: give a number of worker processes from 1 to 1024")
     if jobs is not None and scheduler:
         raise HipformError("choose either --jobs (this machine) or --scheduler (a Dask cluster), not both")
     settings = Settings.from_cli(exercise, config=config, side=side.value, view=view.value, model=model.value)
@@ -528,9 +556,11 @@ def batch(
 
     def on_clip(row: dict, skipped: bool) -> None:
         mark = "up to date" if skipped else row["status"]
-        progress.update(task, advance=1, last=f"{row['clip']}: {mark}")
+        progress.update(task, advance=1, last=escape(f"{row['clip']}: {mark}"))
         if row["status"] != "ok" and not skipped:
-            progress.console.print(f"[yellow]failed[/] {row['clip']}: {row['error']}", highlight=False)
+            progress.console.print(
+                f"[yellow]failed[/] {escape(str(row['clip']))}: {escape(str(row['error']))}", highlight=False
+            )
 
     try:
         with progress:
@@ -538,11 +568,19 @@ def batch(
     finally:
         if isinstance(executor, DaskExecutor):
             executor.close()
+    if result.not_regular:
+        shown = ", ".join(result.not_regular[:5]) + (" ..." if len(result.not_regular) > 5 else "")
+        err_console.print(
+            f"skipped {len(result.not_regular)} entries that are not regular files (FIFO, socket, device, "
+            f"broken link): {escape(shown)}",
+            highlight=False,
+            soft_wrap=True,
+        )
     ok = len(result.rows) - result.failed
     console.print(
         f"{len(result.rows)} clips: {ok} ok, {result.failed} failed "
         f"({result.scored} scored now, {result.skipped} up to date) -> {result.summary_path}",
-        highlight=False,
+        highlight=False, markup=False,
     )
 
 
@@ -618,6 +656,21 @@ def export(
 
     for path in export_folder(folder, format.value, out):
         console.print(f"written {path}", highlight=False)
+
+
+def interrupt_on_sigterm() -> Any:
+    """Make SIGTERM stop the command like Ctrl-C (temporary files removed, exit 130).
+
+    Returns the previous handler, or None when not in the main thread (nothing changed).
+    """
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:
+        return None
 
 
 def silence_native_stderr() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,4 +166,34 @@ def resolve_thresholds(
             if not (spec.minimum <= v <= spec.maximum):
                 raise ConfigError(f"[{table}] {key} = {v} is outside the allowed range {spec.minimum}..{spec.maximum}")
             values[key] = float(v)
+    check_warn_fault_order(all_specs.values(), values)
     return Thresholds(values, {name: s.default for name, s in all_specs.items()}, f"exercise {exercise!r}")
+
+
+def check_warn_fault_order(specs: Iterable[ThresholdSpec], values: Mapping[str, float]) -> None:
+    """Refuse a warn threshold that lies beyond its fault threshold.
+
+    A pair is ``<x>_warn_<unit>`` / ``<x>_fault_<unit>``. Its direction is read from the
+    defaults: when the default warn is below the default fault, higher values are worse
+    and the warn value must not exceed the fault value; otherwise the reverse.
+
+    Raises
+    ------
+    ConfigError
+        Naming both keys and values.
+    """
+    by_name = {s.name: s for s in specs}
+    for name, spec in by_name.items():
+        if "_warn_" not in name:
+            continue
+        fault = by_name.get(name.replace("_warn_", "_fault_", 1))
+        if fault is None or spec.default == fault.default:
+            continue
+        w, f = values.get(name, spec.default), values.get(fault.name, fault.default)
+        higher_is_worse = spec.default < fault.default
+        if (higher_is_worse and w > f) or (not higher_is_worse and w < f):
+            relation = "at most" if higher_is_worse else "at least"
+            raise ConfigError(
+                f"{name} = {w:g} lies beyond {fault.name} = {f:g}: the warn threshold must be {relation} "
+                f"the fault threshold (a warning comes before a fault)"
+            )

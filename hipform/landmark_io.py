@@ -19,10 +19,20 @@ from pathlib import Path
 
 import numpy as np
 
-from hipform.errors import InputError, OutputError
+from hipform.errors import InputError, OutputError, output_error
 from hipform.landmarks import LANDMARK_NAMES, N_LANDMARKS
 from hipform.sequence import PoseSequence
 
+MAX_IMAGE_SIDE = 8192
+"""Largest image width or height accepted, in pixels (an 8K frame is 7680 wide; the report draws
+on a canvas of the frame size, so a bigger one would only allocate memory)."""
+MAX_COORD_FACTOR = 10.0
+"""Pixel coordinates must lie within this many image sizes of the image (MediaPipe's reach
+beyond the frame is a fraction of it); anything further is a corrupt value."""
+MAX_WORLD_M = 100.0
+"""World coordinates (metres from the hips) larger than this are corrupt."""
+MAX_FPS = 2000.0
+"""Timestamps closer than ``1 / MAX_FPS`` s are refused: no pose camera is that fast."""
 _PIXEL = ("x", "y", "z")
 _WORLD = ("wx", "wy", "wz")
 
@@ -50,21 +60,28 @@ def atomic_path(path: str | Path, suffix: str = "") -> Iterator[Path]:
         If the folder cannot be written.
     """
     path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder (give a file name, or remove the folder)")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or ".tmp", dir=path.parent)
+        prefix = f".{path.name[:100]}."  # a long name must not make the temporary name too long
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix or ".tmp", dir=path.parent)
     except OSError as e:
-        raise OutputError(f"cannot write to {path.parent}: {e.strerror or e}") from None
+        raise output_error(e, path.parent) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
-        yield tmp_path
-        # mkstemp makes 0600 files; give the result the usual permissions of a new file
-        umask = os.umask(0)
-        os.umask(umask)
-        with contextlib.suppress(OSError):
-            os.chmod(tmp_path, 0o666 & ~umask)
-        os.replace(tmp_path, path)
+        try:
+            yield tmp_path
+            # mkstemp makes 0600 files; give the result the usual permissions of a new file
+            umask = os.umask(0)
+            os.umask(umask)
+            with contextlib.suppress(OSError):
+                os.chmod(tmp_path, 0o666 & ~umask)
+            os.replace(tmp_path, path)
+        except OSError as e:
+            # name the file asked for, not the temporary one
+            raise output_error(OSError(e.errno, e.strerror or str(e)), path) from None
     except BaseException:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
@@ -187,9 +204,18 @@ def parse_landmarks_csv(  # noqa: C901 - one flat loop over rows and columns, ke
         t[r] = num("time_s", required=True)
         if r and t[r] <= t[r - 1]:
             raise InputError(f"{source}: row {line}, column 'time_s': time {t[r]} does not increase")
+        if r and t[r] - t[r - 1] < 1.0 / MAX_FPS:
+            raise InputError(
+                f"{source}: row {line}, column 'time_s': {1e3 * (t[r] - t[r - 1]):.3g} ms after the previous row "
+                f"(more than {MAX_FPS:g} frames/s; time_s must be in seconds)"
+            )
         wh = (num("width", required=True), num("height", required=True))
         if wh[0] <= 0 or wh[1] <= 0:
             raise InputError(f"{source}: row {line}: width and height must be positive")
+        if max(wh) > MAX_IMAGE_SIDE:
+            raise InputError(
+                f"{source}: row {line}: image size {wh[0]:g}x{wh[1]:g} px is beyond {MAX_IMAGE_SIDE} px a side"
+            )
         if size is None:
             size = wh
         elif wh != size:
@@ -199,7 +225,13 @@ def parse_landmarks_csv(  # noqa: C901 - one flat loop over rows and columns, ke
             for k, c in enumerate(_PIXEL):
                 key = f"{name}_{c}"
                 if key in col:
-                    xyz[r, j, k] = num(key)
+                    xyz[r, j, k] = v = num(key)
+                    lim = MAX_COORD_FACTOR * max(wh)
+                    if math.isfinite(v) and not -lim <= v <= lim + wh[k % 2]:
+                        raise InputError(
+                            f"{source}: row {line}, column {key!r}: {v:g} px is far outside the "
+                            f"{wh[0]:g}x{wh[1]:g} image (more than {MAX_COORD_FACTOR:g} image sizes away)"
+                        )
             vkey = f"{name}_visibility"
             if vkey in col:
                 vis[r, j] = num(vkey)
@@ -209,7 +241,11 @@ def parse_landmarks_csv(  # noqa: C901 - one flat loop over rows and columns, ke
                 for k, c in enumerate(_WORLD):
                     key = f"{name}_{c}"
                     if key in col:
-                        world[r, j, k] = num(key)
+                        world[r, j, k] = v = num(key)
+                        if abs(v) > MAX_WORLD_M:
+                            raise InputError(
+                                f"{source}: row {line}, column {key!r}: {v:g} m is beyond {MAX_WORLD_M:g} m"
+                            )
     assert size is not None
     try:
         return PoseSequence(

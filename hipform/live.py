@@ -1084,6 +1084,7 @@ def run_live(
             + ("" if headless else "; press q in the window to stop")
             + ("; Ctrl-C stops" if headless and source is None else ""),
             highlight=False,
+            markup=False,
         )
         session = LiveSession(analyser, backend, live_source, display=display, on_rep=announcer(console, analyser))
         outcome = session.run()
@@ -1127,18 +1128,19 @@ def finish_session(outcome: SessionOutcome, out: Path, created: bool, console: A
 
     analyser = outcome.analyser
     if analyser.n_frames:
-        console.print(session_line(outcome), highlight=False)
+        console.print(session_line(outcome), highlight=False, markup=False)
     written = write_session_report(outcome, out)
     if written is None:
         _remove_if_empty(out, created)
         what = "nothing was recorded" if analyser.n_frames == 0 else "nobody was seen"
         if outcome.error is not None:
             raise CameraError(f"{outcome.error}; {what}, no report written")
-        console.print(f"{what}: no report written", highlight=False)
-        return
+        from hipform.errors import NoPersonError
+
+        raise NoPersonError(f"{what} from {analyser.source or 'the source'}: no report written")
     report, _files = written
     console.rule("report of the recorded landmarks (same as hipform analyze)")
     print_report(report.to_dict(), analyser.exercise, console)
-    console.print(f"report written to {out}/", highlight=False)
+    console.print(f"report written to {out}/", highlight=False, markup=False)
     if outcome.error is not None:
         raise CameraError(f"{outcome.error}; the report of the {analyser.n_frames} frames recorded is in {out}/")

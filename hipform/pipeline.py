@@ -97,8 +97,11 @@ def load_sequence(
         seq = read_landmarks_csv(p)
     else:
         from hipform.extract import extract_poses
+        from hipform.input_checks import refuse_single_frame, refuse_still_image
 
+        refuse_still_image(p)  # a photo is not a 1-frame clip at an invented frame rate
         seq = extract_poses(p, model=model, progress=progress)
+        refuse_single_frame(seq, p.name)
     if len(seq) == 0 or not seq.present.any():
         raise NoPersonError(f"nobody was detected in {p.name}")
     return seq
@@ -205,6 +208,10 @@ def analyse_prepared(seq: PoseSequence, settings: Settings) -> Analysis:
         unfiltered=prep.unfiltered,
     )
     outcome = assign_verdicts(ex.analyse(prep.smoothed, options), ex.metrics)
+    from hipform.input_checks import upside_down_note
+
+    if (note := upside_down_note(seq)) is not None:
+        outcome.notes.append(note)
     if prep.quality["lowpass_applied"] == 0.0:
         outcome.notes.append(
             f"frame rate {seq.fps:.1f} fps is too low for the {ex.cutoff_hz:g} Hz smoothing filter: "
@@ -262,13 +269,21 @@ def analyse_file(
         seq = load_sequence(input_path, settings.model, progress)
         analysis = analyse_prepared(seq, settings)
         report = analysis.report
-        report.session = dict(session or {})
-        write_report_folder(report, seq, out, get_exercise(settings.exercise))
-        from hipform.render.html import write_outputs
+        if not is_landmark_file(input_path):
+            from hipform.input_checks import truncation_note
 
-        write_outputs(
-            analysis, out, None if is_landmark_file(input_path) else Path(input_path), annotated=video, extras=extras
-        )
+            if (note := truncation_note(input_path, seq)) is not None:
+                report.outcome.notes.append(note)
+        report.session = dict(session or {})
+        from hipform.render.html import write_outputs
+        from hipform.report_io import staged_folder
+
+        with staged_folder(out) as stage:  # the folder changes as a whole: all of this run or none
+            write_report_folder(report, seq, stage, get_exercise(settings.exercise))
+            write_outputs(
+                analysis, stage, None if is_landmark_file(input_path) else Path(input_path), annotated=video,
+                extras=extras,
+            )
     except BaseException:
         if created and out.is_dir() and not any(out.iterdir()):
             out.rmdir()

@@ -110,8 +110,14 @@ def size_factor(img: np.ndarray) -> float:
     return max(min(img.shape[:2]) / 720.0, 0.4)
 
 
+MAX_DRAW_COORD = 1 << 20
+"""Pixel coordinates are clamped to +-this before OpenCV sees them (it needs 32-bit ints and
+clips lines to the image itself); a corrupt 1e12 px landmark is then drawn off-image, not a crash."""
+
+
 def _pt(xy: Sequence[float]) -> tuple[int, int]:
-    return int(round(float(xy[0]))), int(round(float(xy[1])))
+    x, y = (min(max(float(v), -MAX_DRAW_COORD), MAX_DRAW_COORD) for v in xy[:2])
+    return int(round(x)), int(round(y))
 
 
 def _bone_colour(a: int, b: int, style: OverlayStyle) -> BGR:
