@@ -43,7 +43,7 @@ def squat_clip_run() -> ClipRun:
     The clip is a two-legged squat; the single-leg rules with ``--side left`` judge its
     left knee, pelvis and trunk (5 fps: timing not judged). A config file lowers every
     warn/fault threshold of the exercise, as a clinician may, so there are faults to render,
-    and accepts the clip's oblique camera.
+    and accepts the clip's oblique camera and deep (foreshortened) knee.
     """
     from typer.testing import CliRunner
 
@@ -57,6 +57,9 @@ def squat_clip_run() -> ClipRun:
         if ("_warn" in t.name or "_fault" in t.name) and t.name.endswith("_deg")
     ]
     strict += [f"{t.name} = {t.maximum}" for t in get_exercise("single-leg-squat").thresholds if "yaw" in t.name]
+    # the squat is deep (thigh at ~55% of its standing length): accept the foreshortened leg too
+    sls = get_exercise("single-leg-squat").thresholds
+    strict += [f"{t.name} = {t.minimum}" for t in sls if "segment_min" in t.name]
     config = _TMP / "strict.toml"
     config.write_text("[single-leg-squat]\n" + "\n".join(strict) + "\n")
     res = CliRunner().invoke(

@@ -432,10 +432,25 @@ class ThrustRep:
     up_s: float = 1.0
     hold_s: float = 0.5
     down_s: float = 1.2
+    shoulder_height_m: float | None = None
+    trunk_top_deg: float = 0.0
+    rest_drop_deg: float | None = None
+    head_on_floor: bool = False
 
 
 BENCH_M = 0.42
 TRUNK_DROP_BOTTOM_DEG = 50.0
+FLOOR_SHOULDER_M = 0.08
+"""Shoulder joint height lying on the floor (a floor glute bridge)."""
+
+
+def floor_bridge(**kw) -> ThrustRep:
+    """A floor glute bridge: shoulders and head on the floor, the trunk rising 25° to a straight line at the top.
+
+    The feet end up on the floor (ankle at about shoulder height) with the default 90° knee.
+    """
+    kw.setdefault("trunk_top_deg", 25.0)
+    return ThrustRep(shoulder_height_m=FLOOR_SHOULDER_M, rest_drop_deg=0.0, head_on_floor=True, **kw)
 
 
 def _two_link_knee(hip: np.ndarray, ankle: np.ndarray, knee_hint: np.ndarray) -> np.ndarray:
@@ -454,9 +469,10 @@ def _two_link_knee(hip: np.ndarray, ankle: np.ndarray, knee_hint: np.ndarray) ->
 
 def thrust_top_sagittal(rep: ThrustRep) -> dict[str, np.ndarray]:
     """Mid-shoulder, hip, knee, ankle (y, z in the person frame) at the top."""
-    s = np.array([0.0, BENCH_M, 0.0])
-    hip = s + TRUNK_M * np.array([0.0, 0.0, 1.0])  # trunk horizontal at the top
-    e_th = np.radians(rep.lockout_deficit_deg)  # thigh rises above the trunk line by the deficit
+    s = np.array([0.0, BENCH_M if rep.shoulder_height_m is None else rep.shoulder_height_m, 0.0])
+    a = np.radians(rep.trunk_top_deg)
+    hip = s + TRUNK_M * np.array([0.0, np.sin(a), np.cos(a)])  # trunk horizontal at the top on a bench
+    e_th = a + np.radians(rep.lockout_deficit_deg)  # thigh rises above the trunk line by the deficit
     knee = hip + THIGH_M * np.array([0.0, np.sin(e_th), np.cos(e_th)])
     e_sh = e_th - np.radians(180.0 - rep.knee_top_deg)
     ankle = knee + SHANK_M * np.array([0.0, np.sin(e_sh), np.cos(e_sh)])
@@ -472,7 +488,8 @@ def thrust_body(rep: ThrustRep, u: float) -> tuple[np.ndarray, dict]:
     """
     top = thrust_top_sagittal(rep)
     s, ankle = top["shoulder"], top["ankle"]
-    beta = np.radians((1.0 - u) * TRUNK_DROP_BOTTOM_DEG)
+    drop = TRUNK_DROP_BOTTOM_DEG if rep.rest_drop_deg is None else rep.rest_drop_deg
+    beta = np.radians((1.0 - u) * drop - u * rep.trunk_top_deg)
     hip = s + TRUNK_M * np.array([0.0, -np.sin(beta), np.cos(beta)])
     knee = top["knee"] if u >= 1.0 else _two_link_knee(hip, ankle, top["knee"] + np.array([0.0, 0.3, 0.0]))
     left, up = np.array([1.0, 0, 0]), np.array([0.0, 1, 0])
@@ -482,6 +499,9 @@ def thrust_body(rep: ThrustRep, u: float) -> tuple[np.ndarray, dict]:
         anterior = -anterior
     h = np.radians(rep.head_deg * u)
     head_dir = np.cos(h) * trunk_dir + np.sin(h) * anterior
+    if rep.head_on_floor:  # the head lies on the floor whatever the trunk does
+        head_dir = np.array([0.0, 0.0, -1.0])
+        anterior = np.array([0.0, 1.0, 0.0])
     head_ant = np.cross(left, head_dir)
     if np.dot(head_ant, anterior) < 0:
         head_ant = -head_ant

@@ -198,3 +198,41 @@ def test_rendered_side_thrust(real_landmarks):
         assert abs(x["metrics"]["head_trunk_deg"]) < 10.0
     deficits = [x["metrics"]["lockout_deficit_deg"] for x in r["reps"]]
     assert deficits == sorted(deficits, reverse=True)
+
+
+# variants and lockout (issue 14, item 5) ----------------------------------------------
+def test_floor_bridge_head_not_judged_bench_head_still_faulted():
+    from synth_hinge import floor_bridge
+
+    seq, _ = thrust_sequence([floor_bridge()] * 3, noise_px=0.5)
+    r = analyse(seq)
+    assert len(r["reps"]) == 3
+    assert all("head_misaligned" not in codes(r, k) for k in range(3))
+    assert all(metric(r, k, "head_trunk_deg") is None for k in range(3))
+    assert "floor glute bridge" in not_judged(r)["head_trunk_deg"]
+    assert all(metric(r, k, "lockout_deficit_deg") is not None for k in range(3))  # the rest is still judged
+    seq, _ = thrust_sequence([ThrustRep(head_deg=35.0)] * 3, noise_px=0.5)
+    b = analyse(seq)
+    assert all("head_misaligned" in codes(b, k) for k in range(3))
+    assert "head_trunk_deg" not in not_judged(b)
+
+
+def test_front_single_leg_without_lockout_pelvis_not_judged():
+    reps = [ThrustRep(single="left", pelvic_tilt_deg=12.0, lockout_deficit_deg=25.0)] * 3
+    seq, _ = thrust_sequence(reps, FRONT, noise_px=0.5, noise_m=0.003)
+    r = analyse(seq)
+    assert r["view"] == "front" and len(r["reps"]) == 3
+    assert all(metric(r, k, "pelvic_tilt_deg") is None and "pelvis_not_level" not in codes(r, k) for k in range(3))
+    why = not_judged(r)["pelvic_tilt_deg"]
+    assert why.startswith("no lockout at the top") and "within 10°" in why
+
+
+def test_front_deficit_from_heights_without_world():
+    from hipform.exercises.thrust_variant import front_deficit_deg, no_lockout_reason
+
+    for d in (0.0, 5.0, 25.0):
+        seq, truth = thrust_sequence([ThrustRep(single="left", lockout_deficit_deg=d)], FRONT, with_world=False)
+        i = seq.index_at(truth[0]["top_s"])
+        est = front_deficit_deg(seq, np.arange(i - 3, i + 4), "left")
+        assert est == pytest.approx(d, abs=0.15 * d + 1.0)
+        assert (no_lockout_reason(est, {"lockout_warn_deg": 10.0}) is None) == (d < 10.0)

@@ -25,10 +25,10 @@ def squat_clip():
     script = [
         Walk(2.0, -150, 360),
         Stand(1.5, None, sway_px=10),
-        Rep(None, depth=0.35, valgus=0, valgus_right=10, lean=3),
-        Rep(None, depth=0.38, valgus=15, valgus_right=5, pause_s=1.0),
+        Rep(None, depth=0.26, valgus=0, valgus_right=10, lean=3),
+        Rep(None, depth=0.27, valgus=15, valgus_right=5, pause_s=1.0),
         Rep(None, depth=0.12, valgus=0, counted=False),  # a half squat: not counted
-        Rep(None, depth=0.33, valgus=-6, valgus_right=22, lean=-5),
+        Rep(None, depth=0.25, valgus=-6, valgus_right=22, lean=-5),
         Stand(1.0, None),
         Walk(2.0, 360, 900),
     ]

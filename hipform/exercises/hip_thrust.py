@@ -22,11 +22,14 @@ or ``--double-leg`` says which; the working leg is the one whose foot stays down
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 import numpy as np
 
 from hipform.config import ThresholdSpec
+from hipform.exercises import frontal_validity as fv
+from hipform.exercises import thrust_variant as tv
 from hipform.exercises.base import (
     AnalysisOptions,
     Exercise,
@@ -122,7 +125,7 @@ THRUST_THRESHOLDS: tuple[ThresholdSpec, ...] = (
     ),
 )
 
-THRESHOLDS = COUNTER_THRESHOLDS + THRUST_THRESHOLDS
+THRESHOLDS = COUNTER_THRESHOLDS + THRUST_THRESHOLDS + tv.VARIANT_THRESHOLDS
 
 THRUST_LINE = (("{s}_shoulder", "{s}_hip", "{s}_knee"),)
 
@@ -478,6 +481,15 @@ def thrust_faults(
 
 def score_rep(seq: PoseSequence, window: RepWindow, ctx: RepContext) -> RepScore:
     """Measures (medians over the top frames), faults and the top time of one rep (pure)."""
+    return measure_rep(seq, window, ctx)[0]
+
+
+def measure_rep(seq: PoseSequence, window: RepWindow, ctx: RepContext) -> tuple[RepScore, dict[str, str]]:
+    """:func:`score_rep` and the reasons for measures withheld on this rep.
+
+    Head alignment is withheld in a floor glute bridge and pelvis level at a top that is
+    not a lockout (:mod:`~hipform.exercises.thrust_variant`).
+    """
     frames = top_frames(seq, window, ctx.thresholds["top_band_deg"])
     per_frame = [measure_top(seq, int(j), ctx.side) for j in frames]
     values: dict[str, float | None] = {}
@@ -487,11 +499,18 @@ def score_rep(seq: PoseSequence, window: RepWindow, ctx: RepContext) -> RepScore
     start_head = head_angle_at_start(seq, window)
     head = values["head_trunk_deg"]
     values["head_trunk_deg"] = head - start_head if head is not None and np.isfinite(start_head) else None
-    return RepScore(
+    i0, i1 = seq.index_at(window.start_s), seq.index_at(window.end_s)
+    signal = np.full(len(seq), np.nan)
+    signal[i0 : i1 + 1] = thrust_signal_deg(seq.take(slice(i0, i1 + 1)))
+    reasons = tv.withhold(
+        values, seq, np.arange(i0, i1 + 1), frames, ctx.view.view, ctx.side, signal, ctx.thresholds
+    )
+    score = RepScore(
         metrics=values,
         faults=thrust_faults(values, ctx.side, ctx.index, ctx.thresholds),
         events={"top_s": float(np.mean(seq.t[frames]))},
     )
+    return score, reasons
 
 
 def headline(reps: list[Rep]) -> dict:
@@ -515,8 +534,21 @@ REP_MODEL = RepModel(
 
 
 def analyse(seq: PoseSequence, options: AnalysisOptions) -> ExerciseOutcome:
-    """Count and score hip-thrust reps (shared engine) and say whether it was single-leg."""
-    outcome = analyse_reps(EXERCISE, seq, options)
+    """Count and score hip-thrust reps (shared engine) and say whether it was single-leg.
+
+    Measures withheld on some reps (floor bridge: head; no lockout: pelvis) are listed
+    with the reason, in ``not_judged`` when no rep was judged on them.
+    """
+    record = fv.RepNotes()
+
+    def score_noting(s: PoseSequence, w: RepWindow, ctx: RepContext) -> RepScore:
+        score, reasons = measure_rep(s, w, ctx)
+        record.add(ctx.index, reasons, [])
+        return score
+
+    exercise = dataclasses.replace(EXERCISE, rep_model=dataclasses.replace(REP_MODEL, score=score_noting))
+    outcome = analyse_reps(exercise, seq, options)
+    record.apply(outcome)
     sides = [r.side for r in outcome.reps]
     single = [s for s in sides if s in SIDES]
     if single:

@@ -7,12 +7,14 @@ for how to film.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 import numpy as np
 
 from hipform.config import ThresholdSpec
 from hipform.exercises import frontal_knee as fk
+from hipform.exercises import frontal_validity as fv
 from hipform.exercises.base import (
     AnalysisOptions,
     Exercise,
@@ -74,6 +76,7 @@ THRESHOLDS: tuple[ThresholdSpec, ...] = (
     *fk.KNEE_THRESHOLDS,
     *fk.PELVIS_TRUNK_THRESHOLDS,
     *fk.CAMERA_THRESHOLDS,
+    *fv.VALIDITY_THRESHOLDS,
 )
 
 
@@ -104,8 +107,18 @@ def rep_indices(seq: PoseSequence, window: RepWindow) -> tuple[int, int, int]:
     return seq.index_at(window.start_s), seq.index_at(window.bottom_s), seq.index_at(window.end_s)
 
 
+KNEE_NAMES = {"stance": ("knee_valgus_fppa_deg", "knee_medial_offset_shank")}
+
+
 def single_leg_metrics(seq: PoseSequence, window: RepWindow, ctx: RepContext) -> dict[str, float | None]:
     """Metric values of one single-leg squat rep at its deepest point, and its timing."""
+    return single_leg_measure(seq, window, ctx)[0]
+
+
+def single_leg_measure(
+    seq: PoseSequence, window: RepWindow, ctx: RepContext
+) -> tuple[dict[str, float | None], dict[str, fv.KneeReading]]:
+    """:func:`single_leg_metrics` and the stance knee's reading (what was withheld, why)."""
     side = ctx.side
     sig = fk.descent_signal(seq)
     i0, ib, i1 = rep_indices(seq, window)
@@ -116,10 +129,11 @@ def single_leg_metrics(seq: PoseSequence, window: RepWindow, ctx: RepContext) ->
         "duration_s": window.end_s - window.start_s,
         "eccentric_s": fk.lowering_time_s(seq.t, sig, base.start, ib, fk.baseline_value(sig, base)),
     }
+    knees: dict[str, fv.KneeReading] = {}
     if side in fk.SIDES:
-        knee = fk.frontal_knee_at(seq, side, frames, base)
-        m["knee_valgus_fppa_deg"] = knee["fppa_deg"]
-        m["knee_medial_offset_shank"] = knee["medial_offset_shank"]
+        knee = knees["stance"] = fv.read_knee(seq, side, frames, base, ctx.thresholds)
+        m["knee_valgus_fppa_deg"] = knee.fppa_deg
+        m["knee_medial_offset_shank"] = knee.medial_offset_shank
         m["pelvic_drop_deg"] = fk.pelvic_drop_at(seq, side, frames, base)
         m["trunk_lateral_lean_deg"] = fk.trunk_lean_at(seq, side, frames)
         m["knee_flexion_deg"] = fk.knee_flexion_at(seq, side, frames)
@@ -128,7 +142,7 @@ def single_leg_metrics(seq: PoseSequence, window: RepWindow, ctx: RepContext) ->
             m[k] = None
         near = fk.near_side(ctx.view.view)
         m["knee_flexion_deg"] = fk.knee_flexion_at(seq, near, frames) if near else None
-    return {k: finite(v) for k, v in m.items()}
+    return {k: finite(v) for k, v in m.items()}, knees
 
 
 def score(seq: PoseSequence, window: RepWindow, ctx: RepContext) -> RepScore:
@@ -142,11 +156,8 @@ def single_leg_faults(m: Mapping[str, float | None], ctx: RepContext) -> list:
     side, th, n = ctx.side, ctx.thresholds, ctx.index
     if side not in fk.SIDES:
         return []
-    faults = []
-    if m.get("knee_valgus_fppa_deg") is not None:
-        faults.append(fk.valgus_fault(m["knee_valgus_fppa_deg"], side, n, th))
-    if m.get("knee_medial_offset_shank") is not None:
-        faults.append(fk.medial_toe_fault(m["knee_medial_offset_shank"], side, n, th))
+    faults = fv.knee_faults(m.get("knee_valgus_fppa_deg"), m.get("knee_medial_offset_shank"), side, n, th,
+                            *KNEE_NAMES["stance"])
     if m.get("pelvic_drop_deg") is not None:
         faults.append(fk.pelvic_drop_fault(m["pelvic_drop_deg"], other_side(side), n, th))
     if m.get("trunk_lateral_lean_deg") is not None:
@@ -184,9 +195,22 @@ def side_headline(reps: list[Rep], metrics: tuple[str, ...]) -> dict:
 
 
 def analyse(seq: PoseSequence, options: AnalysisOptions) -> ExerciseOutcome:
-    """Whole-clip analysis: the shared rep engine plus notes on unclear sides and pelvic drop."""
-    outcome = analyse_reps(EXERCISE, seq, options)
+    """Whole-clip analysis: the shared rep engine plus notes.
+
+    Notes say which reps had an unclear side, how far pelvic drop can be trusted, and where knee angles were
+    withheld (leg pointing at the camera) or disagreed.
+    """
+    record = fv.RepNotes()
+
+    def score_noting(s: PoseSequence, w: RepWindow, ctx: RepContext) -> RepScore:
+        m, knees = single_leg_measure(s, w, ctx)
+        record.add(ctx.index, *fv.rep_record(knees, KNEE_NAMES))
+        return RepScore(metrics=m, faults=single_leg_faults(m, ctx))
+
+    exercise = dataclasses.replace(EXERCISE, rep_model=dataclasses.replace(REP_MODEL, score=score_noting))
+    outcome = analyse_reps(exercise, seq, options)
     fk.gate_camera_yaw(outcome, seq, EXERCISE, options.thresholds)
+    record.apply(outcome)
     outcome.headline = headline(outcome.reps)
     add_single_leg_notes(outcome)
     if not outcome.reps:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from hipform.config import ThresholdSpec
 from hipform.exercises import frontal_knee as fk
+from hipform.exercises import frontal_validity as fv
 from hipform.exercises.base import (
     AnalysisOptions,
     Exercise,
@@ -70,6 +71,7 @@ THRESHOLDS: tuple[ThresholdSpec, ...] = (
     *fk.KNEE_THRESHOLDS,
     *(s for s in fk.PELVIS_TRUNK_THRESHOLDS if s.name.startswith("trunk_")),
     *fk.CAMERA_THRESHOLDS,
+    *fv.VALIDITY_THRESHOLDS,
 )
 
 
@@ -88,8 +90,13 @@ def key_landmarks(side: str | None) -> tuple[str, ...]:
     return ("left_hip", "right_hip", *(f"{s}_{p}" for s in fk.SIDES for p in ("knee", "ankle", "foot_index")))
 
 
-def squat_metrics(seq: PoseSequence, window: RepWindow, ctx: RepContext) -> dict[str, float | None]:
-    """Metric values of one bilateral squat rep."""
+KNEE_NAMES = {s: (f"knee_valgus_fppa_{s}_deg", f"knee_medial_offset_{s}_shank") for s in fk.SIDES}
+
+
+def squat_measure(
+    seq: PoseSequence, window: RepWindow, ctx: RepContext
+) -> tuple[dict[str, float | None], dict[str, fv.KneeReading]]:
+    """Metric values of one bilateral squat rep, and each knee's reading (what was withheld, why)."""
     sig = fk.descent_signal(seq)
     i0, ib, i1 = rep_indices(seq, window)
     frames = fk.deepest_frames(seq.t, sig, i0, ib, i1)
@@ -100,26 +107,27 @@ def squat_metrics(seq: PoseSequence, window: RepWindow, ctx: RepContext) -> dict
         "eccentric_s": fk.lowering_time_s(seq.t, sig, base.start, ib, fk.baseline_value(sig, base)),
         "trunk_lateral_lean_deg": fk.trunk_lean_at(seq, "right", frames),
     }
-    for side in fk.SIDES:
-        knee = fk.frontal_knee_at(seq, side, frames, base)
-        m[f"knee_valgus_fppa_{side}_deg"] = knee["fppa_deg"]
-        m[f"knee_medial_offset_{side}_shank"] = knee["medial_offset_shank"]
+    knees = {side: fv.read_knee(seq, side, frames, base, ctx.thresholds) for side in fk.SIDES}
+    for side, knee in knees.items():
+        m[KNEE_NAMES[side][0]] = knee.fppa_deg
+        m[KNEE_NAMES[side][1]] = knee.medial_offset_shank
     near = fk.near_side(ctx.view.view)
     m["knee_flexion_deg"] = fk.knee_flexion_at(seq, near, frames) if near else None
-    return {k: finite(v) for k, v in m.items()}
+    return {k: finite(v) for k, v in m.items()}, knees
+
+
+def squat_metrics(seq: PoseSequence, window: RepWindow, ctx: RepContext) -> dict[str, float | None]:
+    """Metric values of one bilateral squat rep."""
+    return squat_measure(seq, window, ctx)[0]
 
 
 def squat_faults(m: Mapping[str, float | None], ctx: RepContext) -> list[Fault]:
-    """Knee and trunk faults of one bilateral squat rep."""
+    """Knee and trunk faults of one bilateral squat rep (no knee fault where FPPA and knee-over-toe disagree)."""
     th, n = ctx.thresholds, ctx.index
     faults: list[Fault | None] = []
     for side in fk.SIDES:
-        v = m.get(f"knee_valgus_fppa_{side}_deg")
-        if v is not None:
-            faults.append(fk.valgus_fault(v, side, n, th, metric=f"knee_valgus_fppa_{side}_deg"))
-        o = m.get(f"knee_medial_offset_{side}_shank")
-        if o is not None:
-            faults.append(fk.medial_toe_fault(o, side, n, th, metric=f"knee_medial_offset_{side}_shank"))
+        fppa_name, offset_name = KNEE_NAMES[side]
+        faults.extend(fv.knee_faults(m.get(fppa_name), m.get(offset_name), side, n, th, fppa_name, offset_name))
     lean = m.get("trunk_lateral_lean_deg")
     if lean is not None:
         faults.append(fk.trunk_lean_fault(lean, n, th, "to your right", "to your left"))
@@ -146,9 +154,22 @@ def key_series(seq: PoseSequence, options: AnalysisOptions) -> KeySeries | None:
 
 
 def analyse(seq: PoseSequence, options: AnalysisOptions) -> ExerciseOutcome:
-    """Whole-clip analysis through the shared rep engine, withholding frontal measures from an oblique camera."""
-    outcome = analyse_reps(EXERCISE, seq, options)
+    """Whole-clip analysis through the shared rep engine.
+
+    Frontal measures are withheld from an oblique camera, and knee angles from legs pointing at the camera
+    (with the reasons per rep).
+    """
+    record = fv.RepNotes()
+
+    def score_noting(s: PoseSequence, w: RepWindow, ctx: RepContext) -> RepScore:
+        m, knees = squat_measure(s, w, ctx)
+        record.add(ctx.index, *fv.rep_record(knees, KNEE_NAMES))
+        return RepScore(metrics=m, faults=squat_faults(m, ctx))
+
+    exercise = dataclasses.replace(EXERCISE, rep_model=dataclasses.replace(REP_MODEL, score=score_noting))
+    outcome = analyse_reps(exercise, seq, options)
     fk.gate_camera_yaw(outcome, seq, EXERCISE, options.thresholds)
+    record.apply(outcome)
     outcome.headline = headline(outcome.reps)
     return outcome
 

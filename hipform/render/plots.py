@@ -16,6 +16,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from hipform.render.stills import measured_time_s
+
 if TYPE_CHECKING:
     from hipform.exercises.base import KeySeries
 
@@ -80,7 +82,7 @@ def key_series_figure(
     for r in reps:
         shade = VERDICT_SHADES[r.get("verdict") or "not judged"]
         ax.axvspan(r["start_s"], r["end_s"], color=shade, alpha=0.6, lw=0)
-        ax.axvline(r["bottom_s"], color="#888888", lw=0.8, ls=":")
+        ax.axvline(measured_time_s(r), color="#888888", lw=0.8, ls=":")  # where the rep's values were taken
         ax.annotate(
             str(r["index"]),
             xy=((r["start_s"] + r["end_s"]) / 2, 1.0),

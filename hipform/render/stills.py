@@ -9,6 +9,7 @@ and prints the value the report holds. It draws, it does not measure.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,12 @@ SEVERITY_BGR = {"fault": (40, 40, 220), "warn": (0, 150, 245), "ok": (60, 170, 6
 """Line and label colour of a measure by the rep's verdict on it (BGR): green only for a judged ok;
 a measure reported for information (no verdict) is drawn blue-grey."""
 
+MISMATCH_BGR = (200, 40, 200)
+"""Line and label colour of a metric whose drawn geometry contradicts its value (magenta, BGR)."""
+
+MISMATCH_TEXT = "geometry does not match the value"
+"""Appended to the label of such a metric."""
+
 
 @dataclass(frozen=True)
 class AngleLines:
@@ -58,6 +65,18 @@ class AngleLines:
     text: str
     polylines: tuple[tuple[str, ...], ...]
     severity: str | None
+    value: float = float("nan")
+    mismatch: str | None = None
+
+    @property
+    def colour(self) -> tuple[int, int, int]:
+        """BGR colour: :data:`MISMATCH_BGR` when the drawing contradicts the value, else by severity."""
+        return MISMATCH_BGR if self.mismatch else SEVERITY_BGR[self.severity]
+
+    @property
+    def label(self) -> str:
+        """The legend text, with the mismatch said when there is one."""
+        return f"{self.text}: {MISMATCH_TEXT}" if self.mismatch else self.text
 
 
 def lines_for_metric(measure: Measure, side: str | None) -> tuple[tuple[str, ...], ...]:
@@ -111,7 +130,8 @@ def angle_lines_for_item(item: Mapping[str, Any], measures: Sequence[Measure]) -
             continue
         state = (states.get(m.name) or {}).get("state")
         severity = state if state in ("fault", "warn", "ok") else None
-        out.append(AngleLines(m.name, f"{m.title} {m.format(float(v))}", lines, severity))
+        out.append(AngleLines(m.name, f"{m.title} {m.format(float(v))}", lines, severity, float(v)))
+    out = [a for a in out if taken_at_still(item, a.metric)]
     out.sort(key=lambda a: {"fault": 0, "warn": 1}.get(a.severity or "", 2))
     return out
 
@@ -159,7 +179,7 @@ def draw_angle_lines(
     scale = max(min(w, h) / 600.0, 0.5)
     thick = max(2, round(3 * scale))
     for a in reversed(lines):  # worst verdict drawn last, on top of a shared line
-        colour = SEVERITY_BGR[a.severity]
+        colour = a.colour
         for pl in a.polylines:
             pts = zoom * (np.array([landmark_xy(seq, frame, n) for n in pl], dtype=float) - origin)
             for p, q in zip(pts[:-1], pts[1:], strict=True):
@@ -168,7 +188,7 @@ def draw_angle_lines(
             for p in pts:
                 if np.isfinite(p).all():
                     cv2.circle(img, _pt(p), thick + 2, colour, -1, cv2.LINE_AA)
-    _legend(img, [(a.text, SEVERITY_BGR[a.severity]) for a in lines], scale)
+    _legend(img, [(a.label, a.colour) for a in lines], scale)
     return img
 
 
@@ -290,7 +310,7 @@ def render_still(
     img = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if zoom < 1 else cv2.INTER_LINEAR)
     origin = (float(x0), float(y0))
     overlay.draw_skeleton(img, zoom * (seq.xyz[frame, :, :2] - origin), seq.visibility[frame])
-    draw_angle_lines(img, seq, frame, lines, zoom, origin)
+    draw_angle_lines(img, seq, frame, check_geometry(lines, seq, frame), zoom, origin)
     return img
 
 
@@ -325,9 +345,9 @@ def still_times(report: Mapping[str, Any], max_steps_per_side: int = 2) -> list[
     for r in report["reps"]:
         out.append(
             (
-                f"Rep {r['index']} ({r.get('side') or 'side unknown'}), deepest point at {r['bottom_s']:.2f} s",
+                f"Rep {r['index']} ({r.get('side') or 'side unknown'}), measured at {measured_time_s(r):.2f} s",
                 r,
-                r["bottom_s"],
+                measured_time_s(r),
             )
         )
     counts: dict[str, int] = {}
@@ -337,4 +357,114 @@ def still_times(report: Mapping[str, Any], max_steps_per_side: int = 2) -> list[
             continue
         counts[side] = counts.get(side, 0) + 1
         out.append((f"Step {s['index']} ({side}), toe-off at {s['to_s']:.2f} s", s, s["to_s"]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Which frame a value was taken at, and whether the drawing agrees with it
+# ---------------------------------------------------------------------------------------
+MEASURED_TIME_KEYS = ("measured_s", "deepest_s", "top_s")
+"""Rep keys holding the time its per-rep values were taken, in order of preference
+(``measured_s`` set by the exercise; ``deepest_s``: single-leg RDL; ``top_s``: hip thrust)."""
+
+
+def measured_time_s(item: Mapping[str, Any]) -> float:
+    """The time (s) a rep's or step's values were taken: the frame its still must show.
+
+    The first of :data:`MEASURED_TIME_KEYS` the item has; else the rep's ``bottom_s``
+    (the counter's extreme, which is where squats measure) or a step's ``to_s``; NaN
+    when the item has no time.
+    """
+    for key in MEASURED_TIME_KEYS:
+        v = item.get(key)
+        if v is not None:
+            return float(v)
+    for key in ("bottom_s", "to_s"):
+        if item.get(key) is not None:
+            return float(item[key])
+    return float("nan")
+
+
+def taken_at_still(item: Mapping[str, Any], metric: str, tol_s: float = 1e-3) -> bool:
+    """Whether a metric was taken at the frame the item's still shows (else it is not drawn there)."""
+    if item.get(f"{metric}_at_s") is None:
+        return True
+    return bool(abs(metric_time_s(item, metric) - measured_time_s(item)) <= tol_s)
+
+
+def metric_time_s(item: Mapping[str, Any], metric: str) -> float:
+    """When one metric was taken: ``<metric>_at_s`` when the exercise gives it, else :func:`measured_time_s`."""
+    v = item.get(f"{metric}_at_s")
+    return float(v) if v is not None else measured_time_s(item)
+
+
+FPPA_TOLERANCE_DEG = 10.0
+"""A still's redrawn FPPA may differ from the reported one by this much (the value is a
+median over a few frames, the drawing one frame) before it is called a contradiction."""
+
+SIGN_MARGIN_DEG = 5.0
+"""Opposite signs count as a contradiction only when both the drawing and the value are
+at least this far from zero (degrees)."""
+
+
+def _line_side(a: AngleLines) -> str | None:
+    for pl in a.polylines:
+        for n in pl:
+            for s in ("left", "right"):
+                if n.startswith(f"{s}_"):
+                    return s
+    return None
+
+
+def facing_sign(seq: PoseSequence, frame: int) -> float:
+    """+1 when the person faces image right in ``frame`` (heel -> toe of the feet), -1 left, NaN unknown."""
+    d = [
+        landmark_xy(seq, frame, f"{s}_foot_index")[0] - landmark_xy(seq, frame, f"{s}_heel")[0]
+        for s in ("left", "right")
+    ]
+    v = float(np.nansum(d)) if np.isfinite(d).any() else float("nan")
+    return float(np.sign(v)) if np.isfinite(v) and v != 0 else float("nan")
+
+
+def drawn_value(metric: str, seq: PoseSequence, frame: int, side: str | None) -> float:
+    """The metric as the drawn landmarks of one frame show it (degrees); NaN when there is no check.
+
+    Knee valgus (FPPA) is redrawn with :func:`hipform.exercises.frontal_knee.knee_fppa_deg`;
+    hip extension is the thigh (hip -> knee) behind the vertical, toward the back of the
+    feet (positive = knee behind the hip).
+    """
+    from hipform.exercises.frontal_knee import knee_fppa_deg, medial_direction
+
+    name = metric.lower()
+    if side not in ("left", "right"):
+        return float("nan")
+    hip, knee, ankle = (landmark_xy(seq, frame, f"{side}_{p}") for p in ("hip", "knee", "ankle"))
+    if "fppa" in name or "valgus" in name:
+        mid_x = landmark_xy(seq, frame, "mid_hip")[0]
+        return float(knee_fppa_deg(hip, knee, ankle, medial_direction(np.array(hip[0]), np.array(mid_x))))
+    if "hip_ext" in name or "hip_extension" in name:
+        facing = facing_sign(seq, frame)
+        d = knee - hip
+        return float(np.degrees(np.arctan2(-facing * d[0], d[1])))
+    return float("nan")
+
+
+def geometry_mismatch(metric: str, value: float, drawn: float) -> str | None:
+    """Why a drawing contradicts its value (opposite signs, or an FPPA off by more than the tolerance)."""
+    if not (np.isfinite(value) and np.isfinite(drawn)):
+        return None
+    if min(abs(value), abs(drawn)) >= SIGN_MARGIN_DEG and np.sign(value) != np.sign(drawn):
+        return f"drawn {drawn:.0f}°, reported {value:.0f}° (opposite sign)"
+    name = metric.lower()
+    if ("fppa" in name or "valgus" in name) and abs(value - drawn) > FPPA_TOLERANCE_DEG:
+        return f"drawn {drawn:.0f}°, reported {value:.0f}°"
+    return None
+
+
+def check_geometry(lines: Sequence[AngleLines], seq: PoseSequence, frame: int) -> list[AngleLines]:
+    """The lines with ``mismatch`` set where the frame's landmarks contradict the reported value."""
+    out = []
+    for a in lines:
+        why = geometry_mismatch(a.metric, a.value, drawn_value(a.metric, seq, frame, _line_side(a)))
+        out.append(dataclasses.replace(a, mismatch=why) if why else a)
     return out
