@@ -197,8 +197,8 @@ def item_side(item: Mapping[str, Any], measure: Measure) -> str:
     return measure.side or item.get("side") or "all"
 
 
-def side_means(report: Mapping[str, Any], measures: tuple[Measure, ...]) -> dict[tuple[str, str], tuple[float, int]]:
-    """Mean of every comparable measure per side over scorable reps/steps with a value.
+def side_values(report: Mapping[str, Any], measures: tuple[Measure, ...]) -> dict[tuple[str, str], list[float]]:
+    """Values of every comparable measure per side over the scorable reps/steps that have one.
 
     Parameters
     ----------
@@ -210,7 +210,7 @@ def side_means(report: Mapping[str, Any], measures: tuple[Measure, ...]) -> dict
     Returns
     -------
     dict
-        (side, measure id) -> (mean, count).
+        (side, measure id) -> values, in rep order.
     """
     acc: dict[tuple[str, str], list[float]] = {}
     for it in [*report.get("reps", []), *report.get("steps", [])]:
@@ -222,7 +222,12 @@ def side_means(report: Mapping[str, Any], measures: tuple[Measure, ...]) -> dict
             if not m.comparable or v is None or not math.isfinite(float(v)):
                 continue
             acc.setdefault((item_side(it, m), m.name), []).append(float(v))
-    return {k: (sum(v) / len(v), len(v)) for k, v in acc.items()}
+    return acc
+
+
+def side_means(report: Mapping[str, Any], measures: tuple[Measure, ...]) -> dict[tuple[str, str], tuple[float, int]]:
+    """Mean and count of every comparable measure per side (see :func:`side_values`)."""
+    return {k: (sum(v) / len(v), len(v)) for k, v in side_values(report, measures).items()}
 
 
 def session_figures(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hipform.compare import MIN_N, SIDE_ORDER, item_side, session_figures, smallest_real_change, verdict
+from hipform.compare import MIN_N, SIDE_ORDER, session_figures, side_values, smallest_real_change, verdict
 from hipform.errors import InputError
 from hipform.measures import Measure
 
@@ -117,21 +117,6 @@ class History:
     notes: list[str] = field(default_factory=list)
 
 
-def item_values(report: Mapping[str, Any], measures: Sequence[Measure]) -> dict[tuple[str, str], list[float]]:
-    """(side, measure id) -> values over the scorable reps/steps (the selection of ``compare.side_means``)."""
-    acc: dict[tuple[str, str], list[float]] = {}
-    for it in list(report.get("reps", [])) + list(report.get("steps", [])):
-        if not it.get("scorable", True):
-            continue
-        values = it.get("metrics", {})
-        for m in measures:
-            v = values.get(m.name)
-            if not m.comparable or v is None or not math.isfinite(float(v)):
-                continue
-            acc.setdefault((item_side(it, m), m.name), []).append(float(v))
-    return acc
-
-
 def _judge(old: SessionPoint, new: SessionPoint, measure: Measure, src: float) -> str:
     """A change between two sessions: too few reps, or :func:`hipform.compare.verdict`."""
     if min(old.n, new.n) < MIN_N:
@@ -216,7 +201,7 @@ def build_history(
     order, notes = order_sessions(reports, names)
     reports = [reports[i] for i in order]
     names = [names[i] for i in order]
-    per = [item_values(r, ex.metrics) for r in reports]
+    per = [side_values(r, ex.metrics) for r in reports]
     summ = [session_figures(r, ex.session_measures) for r in reports]
     keys = sorted({k for p in per for k in p}, key=lambda k: (SIDE_ORDER.get(k[0], 9), k[1]))
     skeys = sorted({k for s in summ for k in s} - set(keys), key=lambda k: (SIDE_ORDER.get(k[0], 9), k[1]))

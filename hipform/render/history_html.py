@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 from hipform.history import History, MeasureHistory
+from hipform.render.compare_html import VERDICT_CLASS
 from hipform.render.html import esc, img_tag, page
-
-VERDICT_CLASS = {
-    "real improvement": "real-improvement",
-    "real worsening": "real-worsening",
-    "real increase": "real-change",
-    "real decrease": "real-change",
-    "within measurement error": "within-error",
-}
 
 
 def measure_figure_png(h: History, m: MeasureHistory) -> bytes | None:
