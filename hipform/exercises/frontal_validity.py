@@ -30,8 +30,9 @@ faulted; the rep says so in a note.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -40,6 +41,10 @@ from hipform.exercises import frontal_knee as fk
 from hipform.geometry import distance
 from hipform.results import ExerciseOutcome, Fault, NotJudged
 from hipform.sequence import PoseSequence
+
+if TYPE_CHECKING:
+    from hipform.exercises.base import AnalysisOptions, Exercise, RepContext
+    from hipform.reps import RepWindow
 
 SEGMENT_MIN_DEFAULT = round(float(np.tan(np.radians(10.0)) / np.tan(np.radians(15.0))), 2)
 """tan(10°) / tan(15°) = 0.66: below this share of its standing image length, a segment
@@ -251,3 +256,35 @@ class RepNotes:
         for rep in scored:
             for note in self.notes.get(rep.index, []):
                 outcome.notes.append(f"rep {rep.index}: {note}")
+
+
+def analyse_noting_knees(
+    exercise: Exercise,
+    measure: Callable[[PoseSequence, RepWindow, RepContext], tuple[dict, Mapping[str, KneeReading]]],
+    faults: Callable[[dict, RepContext], list],
+    names: Mapping[str, tuple[str, str]],
+    seq: PoseSequence,
+    options: AnalysisOptions,
+) -> ExerciseOutcome:
+    """The shared rep engine for a frontal knee exercise, recording per rep why knee angles were withheld.
+
+    Each rep is measured with ``measure`` (values and the knee readings), faulted with
+    ``faults``; then oblique cameras are gated (:func:`frontal_knee.gate_camera_yaw`) and the
+    per-rep knee notes are applied to the outcome.
+    """
+    from hipform.exercises.base import RepScore
+    from hipform.exercises.repflow import analyse_reps
+
+    record = RepNotes()
+
+    def score_noting(s: PoseSequence, w: RepWindow, ctx: RepContext) -> RepScore:
+        m, knees = measure(s, w, ctx)
+        record.add(ctx.index, *rep_record(knees, names))
+        return RepScore(metrics=m, faults=faults(m, ctx))
+
+    assert exercise.rep_model is not None
+    noting = replace(exercise, rep_model=replace(exercise.rep_model, score=score_noting))
+    outcome = analyse_reps(noting, seq, options)
+    fk.gate_camera_yaw(outcome, seq, exercise, options.thresholds)
+    record.apply(outcome)
+    return outcome

@@ -7,7 +7,6 @@ for how to film.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 
 import numpy as np
@@ -24,7 +23,7 @@ from hipform.exercises.base import (
     RepScore,
     register_exercise,
 )
-from hipform.exercises.repflow import analyse_reps, resolve_view, view_allows
+from hipform.exercises.repflow import resolve_view, view_allows
 from hipform.landmarks import other_side
 from hipform.measures import (
     DURATION,
@@ -200,17 +199,7 @@ def analyse(seq: PoseSequence, options: AnalysisOptions) -> ExerciseOutcome:
     Notes say which reps had an unclear side, how far pelvic drop can be trusted, and where knee angles were
     withheld (leg pointing at the camera) or disagreed.
     """
-    record = fv.RepNotes()
-
-    def score_noting(s: PoseSequence, w: RepWindow, ctx: RepContext) -> RepScore:
-        m, knees = single_leg_measure(s, w, ctx)
-        record.add(ctx.index, *fv.rep_record(knees, KNEE_NAMES))
-        return RepScore(metrics=m, faults=single_leg_faults(m, ctx))
-
-    exercise = dataclasses.replace(EXERCISE, rep_model=dataclasses.replace(REP_MODEL, score=score_noting))
-    outcome = analyse_reps(exercise, seq, options)
-    fk.gate_camera_yaw(outcome, seq, EXERCISE, options.thresholds)
-    record.apply(outcome)
+    outcome = fv.analyse_noting_knees(EXERCISE, single_leg_measure, single_leg_faults, KNEE_NAMES, seq, options)
     outcome.headline = headline(outcome.reps)
     add_single_leg_notes(outcome)
     if not outcome.reps:

@@ -22,7 +22,6 @@ from hipform.exercises.base import (
     RepScore,
     register_exercise,
 )
-from hipform.exercises.repflow import analyse_reps
 from hipform.exercises.single_leg_squat import finite, knee_series, rep_indices, side_headline
 from hipform.measures import (
     DURATION,
@@ -159,17 +158,7 @@ def analyse(seq: PoseSequence, options: AnalysisOptions) -> ExerciseOutcome:
     Frontal measures are withheld from an oblique camera, and knee angles from legs pointing at the camera
     (with the reasons per rep).
     """
-    record = fv.RepNotes()
-
-    def score_noting(s: PoseSequence, w: RepWindow, ctx: RepContext) -> RepScore:
-        m, knees = squat_measure(s, w, ctx)
-        record.add(ctx.index, *fv.rep_record(knees, KNEE_NAMES))
-        return RepScore(metrics=m, faults=squat_faults(m, ctx))
-
-    exercise = dataclasses.replace(EXERCISE, rep_model=dataclasses.replace(REP_MODEL, score=score_noting))
-    outcome = analyse_reps(exercise, seq, options)
-    fk.gate_camera_yaw(outcome, seq, EXERCISE, options.thresholds)
-    record.apply(outcome)
+    outcome = fv.analyse_noting_knees(EXERCISE, squat_measure, squat_faults, KNEE_NAMES, seq, options)
     outcome.headline = headline(outcome.reps)
     return outcome
 
